@@ -1,0 +1,15 @@
+"""Version 1 of the REST API: each app contributes its routes to one router."""
+
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from staff import api as staff_api
+
+router = DefaultRouter()
+staff_api.register(router)
+
+urlpatterns = [
+    path("me/", staff_api.MeView.as_view(), name="api-me"),
+    path("auth/token/", staff_api.ObtainTokenView.as_view(), name="api-token"),
+    *router.urls,
+]

@@ -1,0 +1,49 @@
+"""Checks of the components the app depends on."""
+
+import time
+from datetime import timedelta
+
+from celery import current_app
+from django.db import connection
+from django.utils import timezone
+
+from .models import WorkerHeartbeat
+
+HEARTBEAT_STALE_AFTER = timedelta(minutes=3)
+
+
+def check_database() -> dict:
+    started = time.monotonic()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:
+        return {"ok": False, "error": exc.__class__.__name__}
+    return {"ok": True, "ms": round((time.monotonic() - started) * 1000, 1)}
+
+
+def check_broker() -> dict:
+    started = time.monotonic()
+    try:
+        with current_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0,
+                                   timeout=2)
+    except Exception as exc:
+        return {"ok": False, "error": exc.__class__.__name__}
+    return {"ok": True, "ms": round((time.monotonic() - started) * 1000, 1)}
+
+
+def check_worker() -> dict:
+    """Informational: a stale heartbeat means reminders are not firing."""
+    latest = WorkerHeartbeat.objects.order_by("-beat_at").values_list("beat_at", flat=True)[:1]
+    beat_at = latest[0] if latest else None
+    fresh = beat_at is not None and timezone.now() - beat_at < HEARTBEAT_STALE_AFTER
+    return {"ok": fresh, "last_heartbeat": beat_at.isoformat() if beat_at else None}
+
+
+def worker_heartbeat_record(*, worker: str) -> WorkerHeartbeat:
+    heartbeat, _ = WorkerHeartbeat.objects.update_or_create(
+        worker=worker[:200], defaults={"beat_at": timezone.now()}
+    )
+    return heartbeat

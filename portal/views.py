@@ -1,0 +1,25 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from . import dashboard, search
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html", {"cards": dashboard.cards_for(request.user)})
+
+
+@require_GET
+def search_page(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:100]
+    hits = search.search(user=request.user, query=query, limit=20)
+    template = "portal/partials/search_suggestions.html" if request.headers.get(
+        "HX-Request") else "portal/search.html"
+    return render(request, template, {"query": query, "hits": hits})
+
+
+@require_GET
+def bench_baseline(request: HttpRequest) -> HttpResponse:
+    """A trivial page behind the full middleware stack: the benchmark's yardstick."""
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,53 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
+from django.contrib.auth.forms import UserCreationForm as BaseUserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": _(
+            "Wrong username or password. After five failed attempts the account is "
+            "locked for 15 minutes from this computer."
+        ),
+        "inactive": _("This account is disabled. Please ask an administrator."),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].widget.attrs.update({"autofocus": True,
+                                                     "autocomplete": "username"})
+
+
+class ChangePasswordForm(PasswordChangeForm):
+    pass
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("language"), choices=settings.LANGUAGES)
+    next = forms.CharField(required=False)
+
+
+class StaffCreationForm(BaseUserCreationForm):
+    class Meta(BaseUserCreationForm.Meta):
+        model = User
+        fields = ["username", "full_name", "department", "mobile"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].required = True
+
+
+class StaffChangeForm(BaseUserChangeForm):
+    class Meta(BaseUserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "department" in self.fields:
+            self.fields["department"].required = True

@@ -1,0 +1,107 @@
+"""What each role may do, as Django permissions on permission groups.
+
+A group per role is created by a data migration; its permissions are (re)applied after
+every ``migrate`` because later areas bring their own models and permissions. An area
+extends a role by adding its codenames here in its own change.
+"""
+
+import logging
+
+from django.apps import apps as global_apps
+from django.db import DEFAULT_DB_ALIAS
+
+from .choices import ROLE_GROUP_NAMES, Role
+
+logger = logging.getLogger(__name__)
+
+# "app_label.codename" entries; "app_label.*" grants every permission of an app.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.FRONT_DESK: [
+        "staff.view_department",
+        "staff.view_user",
+    ],
+    Role.DISPATCHER: [
+        "staff.view_department",
+        "staff.view_user",
+    ],
+    Role.SERVICE_STAFF: [
+        "staff.view_department",
+        "staff.view_user",
+    ],
+    Role.SECURITY_SUPERVISOR: [
+        "staff.view_department",
+        "staff.view_user",
+    ],
+    Role.SAFETY_OFFICER: [
+        "staff.view_department",
+        "staff.view_user",
+    ],
+    Role.MANAGER: [
+        "staff.view_department",
+        "staff.change_department",
+        "staff.view_user",
+        "audit.view_auditentry",
+        "uploads.view_storedfile",
+        "health.view_workerheartbeat",
+        "axes.view_accessattempt",
+        "axes.view_accessfailurelog",
+        "django_celery_beat.view_periodictask",
+        "django_celery_beat.change_periodictask",
+        "django_celery_beat.view_crontabschedule",
+        "django_celery_beat.add_crontabschedule",
+        "django_celery_beat.view_intervalschedule",
+        "django_celery_beat.add_intervalschedule",
+    ],
+    Role.ADMINISTRATOR: [
+        "staff.*",
+        "auth.view_group",
+        "auth.view_permission",
+        "audit.view_auditentry",
+        "uploads.*",
+        "health.view_workerheartbeat",
+        "axes.*",
+        "authtoken.*",
+        "django_celery_beat.*",
+    ],
+}
+
+# Roles whose members work in Django admin.
+ADMIN_ROLES = {Role.MANAGER, Role.ADMINISTRATOR}
+
+
+def sync_role_permissions(*, apps=global_apps, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Create the role groups and set their permissions to exactly ``ROLE_PERMISSIONS``."""
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for role in Role:
+        group, _ = group_model.objects.using(using).get_or_create(name=ROLE_GROUP_NAMES[role])
+        wanted = []
+        for entry in ROLE_PERMISSIONS.get(role, []):
+            app_label, codename = entry.split(".", 1)
+            perms = permission_model.objects.using(using).filter(
+                content_type__app_label=app_label
+            )
+            if codename != "*":
+                perms = perms.filter(codename=codename)
+            wanted.extend(perms.values_list("pk", flat=True))
+        group.permissions.set(wanted)
+
+
+def sync_after_migrate(sender, *, using=DEFAULT_DB_ALIAS, apps=global_apps, **kwargs) -> None:
+    # Run once per migrate, after the last app's permissions exist.
+    if sender.label != "staff":
+        return
+    if not global_apps.is_installed("django.contrib.auth"):
+        return
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    sync_role_permissions(using=using)
+
+
+def role_group(role: Role):
+    """The permission group of ``role``."""
+    from django.contrib.auth.models import Group
+
+    return Group.objects.get_or_create(name=ROLE_GROUP_NAMES[role])[0]

@@ -1,0 +1,28 @@
+from django.db.models import Q, QuerySet
+
+from .models import Department, User
+
+
+def staff_directory_for_user(*, user, query: str = "") -> QuerySet[User]:
+    """Active colleagues the user may look up, optimised for the directory list."""
+    if not user.has_perm("staff.view_user"):
+        return User.objects.none()
+    qs = User.objects.filter(is_active=True).select_related("department")
+    query = query.strip()
+    if query:
+        condition = (
+            Q(full_name__icontains=query)
+            | Q(username__icontains=query)
+            | Q(job_title__icontains=query)
+            | Q(department__name__icontains=query)
+        )
+        if query.isdigit():
+            condition |= Q(mobile__endswith=query) if len(query) <= 4 else Q(mobile=query)
+        qs = qs.filter(condition)
+    return qs
+
+
+def departments_for_user(*, user) -> QuerySet[Department]:
+    if not user.has_perm("staff.view_department"):
+        return Department.objects.none()
+    return Department.objects.select_related("head", "parent")
