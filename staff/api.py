@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, serializers, viewsets
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.throttling import ScopedRateThrottle
@@ -66,7 +67,7 @@ class DepartmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     """Departments (部门). Reading needs ``view_department``, editing ``change_department``."""
 
     serializer_class = DepartmentSerializer
-    ordering = "name"
+    cursor_ordering = ("name", "id")
 
     def get_queryset(self):
         return departments_for_user(user=self.request.user)
@@ -76,7 +77,7 @@ class StaffViewSet(viewsets.ReadOnlyModelViewSet):
     """The staff directory; ``?q=`` searches name, username, department, phone tail."""
 
     serializer_class = StaffSerializer
-    ordering = "id"
+    cursor_ordering = ("id",)
 
     def get_queryset(self):
         return staff_directory_for_user(user=self.request.user,
@@ -89,6 +90,21 @@ class ObtainTokenView(ObtainAuthToken):
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            if getattr(request, "axes_locked_out", False):
+                raise AccountLocked from None
+            raise
+
+
+class AccountLocked(APIException):
+    status_code = 429
+    default_detail = _("Too many failed sign-ins: this account is locked on this address "
+                       "for 15 minutes.")
+    default_code = "locked_out"
 
 
 def register(router) -> None:

@@ -22,3 +22,5 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     # pg_trgm needs a UTF-8 character type to index Chinese text.
     DATABASES["default"]["TEST"] = {"TEMPLATE": "template0", "CHARSET": "UTF8"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+STATIC_ROOT = VAR_DIR / "test-static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

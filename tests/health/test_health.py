@@ -1,0 +1,107 @@
+import time
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from config.celery import app as celery_app
+from config.celery import enqueue_on_commit
+from health.models import WorkerHeartbeat
+from health.tasks import worker_heartbeat
+from staff.tasks import clear_expired_sessions
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+CLOSED_PORT = "redis://127.0.0.1:1/0"
+
+
+@pytest.fixture
+def broker_down(settings):
+    """Broker and cache pointed at a closed port, as when Redis is down."""
+    original = celery_app.conf.broker_url
+    celery_app.conf.broker_url = CLOSED_PORT
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": CLOSED_PORT,
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5,
+                        "SOCKET_TIMEOUT": 0.5},
+        }
+    }
+    yield
+    celery_app.conf.broker_url = original
+
+
+def test_healthz_is_public_and_reports_ok():
+    response = Client().get(reverse("health:healthz"))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["database"]["ok"] and body["broker"]["ok"]
+    assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_reports_503_when_the_broker_is_down(broker_down):
+    started = time.monotonic()
+    response = Client().get(reverse("health:healthz"))
+    assert response.status_code == 503
+    body = response.json()
+    assert body["database"]["ok"] is True
+    assert body["broker"]["ok"] is False
+    assert time.monotonic() - started < 10
+
+
+def test_login_pages_and_saves_keep_working_while_redis_is_down(broker_down, front_desk,
+                                                                password):
+    client = Client()
+    response = client.post(reverse("staff:login"),
+                           {"username": "frontdesk", "password": password})
+    assert response.status_code == 302
+    assert client.get(reverse("portal:home")).status_code == 200
+    client.post(reverse("staff:set_language"), {"language": "en"})
+    front_desk.refresh_from_db()
+    assert front_desk.language == "en"
+    cache.set("k", "v")  # swallowed, not raised
+    assert cache.get("k") is None
+
+
+def test_enqueue_never_fails_the_saving_transaction(broker_down, front_desk):
+    started = time.monotonic()
+    with transaction.atomic():
+        front_desk.job_title = "客服组长"
+        front_desk.save()
+        enqueue_on_commit(worker_heartbeat)
+    front_desk.refresh_from_db()
+    assert front_desk.job_title == "客服组长"
+    assert time.monotonic() - started < 10
+
+
+def test_heartbeat_task_records_the_worker_and_is_safe_to_repeat():
+    worker_heartbeat()
+    worker_heartbeat()
+    assert WorkerHeartbeat.objects.count() == 1
+    assert timezone.now() - WorkerHeartbeat.objects.get().beat_at < timezone.timedelta(minutes=1)
+    body = Client().get(reverse("health:healthz")).json()
+    assert body["worker"]["ok"] is True
+
+
+def test_clearing_expired_sessions_keeps_live_ones(front_desk, login):
+    from django.contrib.sessions.models import Session
+
+    login(front_desk)
+    Session.objects.create(session_key="x" * 32, session_data="",
+                           expire_date=timezone.now() - timezone.timedelta(days=1))
+    assert clear_expired_sessions() == 1
+    assert clear_expired_sessions() == 0
+    assert Session.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=False)
+def test_periodic_jobs_are_in_the_database_for_managers_to_edit():
+    from django_celery_beat.models import PeriodicTask
+
+    tasks = set(PeriodicTask.objects.values_list("task", flat=True))
+    assert {"health.worker_heartbeat", "staff.clear_expired_sessions"} <= tasks
