@@ -1,0 +1,55 @@
+"""Chinese is complete, the shipped catalogs are compiled, and dates read the Chinese way."""
+
+import datetime
+import gettext
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import formats, timezone, translation
+
+LOCALE = Path(settings.BASE_DIR) / "locale"
+
+
+def _entries(po: Path) -> list[tuple[str, str, bool]]:
+    text = po.read_text(encoding="utf-8")
+    entries = []
+    for block in text.split("\n\n"):
+        fuzzy = "#, fuzzy" in block
+        msgid = "".join(re.findall(r'"(.*)"', block.split("msgid ", 1)[1].split("msgstr")[0])) \
+            if "msgid " in block else ""
+        msgstr = "".join(re.findall(r'"(.*)"', block.split("msgstr ", 1)[1])) \
+            if "msgstr " in block else ""
+        entries.append((msgid, msgstr, fuzzy))
+    return entries
+
+
+def test_every_chinese_message_is_translated_and_not_fuzzy():
+    po = LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po"
+    missing = [msgid for msgid, msgstr, fuzzy in _entries(po) if msgid and (not msgstr or fuzzy)]
+    assert missing == []
+
+
+def test_compiled_catalog_matches_the_source():
+    po = LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po"
+    with open(LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.mo", "rb") as handle:
+        catalog = gettext.GNUTranslations(handle)
+    for msgid, msgstr, _fuzzy in _entries(po):
+        if msgid and "\\" not in msgid:
+            assert catalog.gettext(msgid) == msgstr, msgid
+
+
+def test_defaults_are_chinese_and_shanghai_time():
+    assert settings.LANGUAGE_CODE == "zh-hans"
+    assert settings.TIME_ZONE == "Asia/Shanghai"
+    assert settings.USE_TZ
+
+
+@pytest.mark.parametrize(("language", "expected"), [("zh-hans", "2026年11月27日"),
+                                                    ("en", "Nov. 27, 2026")])
+def test_dates_are_shown_as_each_language_reads_them(language, expected):
+    moment = datetime.datetime(2026, 11, 26, 17, 30, tzinfo=datetime.UTC)
+    with translation.override(language):
+        local = timezone.localtime(moment)
+        assert formats.date_format(local, "DATE_FORMAT") == expected
