@@ -1,5 +1,8 @@
+import ipaddress
 import re
 import uuid
+
+from django.conf import settings
 
 from .context import client_ip_var, request_id_var
 
@@ -7,8 +10,22 @@ _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
 def client_ip(request) -> str | None:
-    # REMOTE_ADDR is trustworthy; a proxy in front is expected to set it (e.g. gunicorn's
-    # --forwarded-allow-ips with the proxy's X-Forwarded-For).
+    """The client's address, for audit entries and login lockouts alike.
+
+    With ``TRUSTED_PROXY_COUNT`` reverse proxies in front, the address is the entry that
+    the outermost trusted proxy appended to X-Forwarded-For; anything a client wrote
+    before it is ignored. Without proxies, it is the socket's address.
+    """
+    count = settings.TRUSTED_PROXY_COUNT
+    if count:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+                if h.strip()]
+        if len(hops) >= count:
+            candidate = hops[-count]
+            try:
+                return str(ipaddress.ip_address(candidate))
+            except ValueError:
+                pass
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -42,7 +42,11 @@ def _decode(cursor: str) -> tuple[str, list[Any]] | None:
 
 
 def _after(fields: list[str], values: list[Any], forward: bool) -> Q:
-    """Rows strictly after (or before) ``values`` in the ascending order of ``fields``."""
+    """Rows strictly after (or before) ``values`` in the ascending order of ``fields``.
+
+    The leading ``first >= value`` bound lets the database start an index range scan at
+    the cursor instead of filtering the whole index with the OR that follows.
+    """
     op = "gt" if forward else "lt"
     condition = Q()
     for i, name in enumerate(fields):
@@ -50,7 +54,7 @@ def _after(fields: list[str], values: list[Any], forward: bool) -> Q:
         for prev, value in zip(fields[:i], values[:i], strict=True):
             step &= Q(**{prev: value})
         condition |= step
-    return condition
+    return Q(**{f"{fields[0]}__{op}e": values[0]}) & condition
 
 
 def keyset_page(

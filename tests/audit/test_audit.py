@@ -71,3 +71,16 @@ def test_changes_made_in_admin_are_audited(manager, department, login):
 
 def test_front_desk_cannot_read_the_audit_log(front_desk, login):
     assert login(front_desk).get("/admin/audit/auditentry/").status_code == 302
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_used(settings, front_desk, password):
+    settings.TRUSTED_PROXY_COUNT = 1
+    Client().post(reverse("staff:login"), {"username": "frontdesk", "password": password},
+                  REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
+    assert AuditEntry.objects.get(action="auth.login").ip_address == "203.0.113.9"
+
+
+def test_without_proxies_a_forged_forwarded_header_is_ignored(front_desk, password):
+    Client().post(reverse("staff:login"), {"username": "frontdesk", "password": password},
+                  REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert AuditEntry.objects.get(action="auth.login").ip_address == "192.0.2.1"
