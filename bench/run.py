@@ -62,15 +62,13 @@ def run(cmd: list[str], env: dict) -> None:
 
 def ensure_database(url: str) -> None:
     parsed = urllib.parse.urlparse(url)
-    name = parsed.path.lstrip("/")
-    exists = subprocess.run(
-        ["psql", "-h", parsed.hostname or "127.0.0.1", "-U", parsed.username or "postgres",
-         "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
-        capture_output=True, text=True, check=True).stdout.strip()
-    if not exists:
-        subprocess.run(["createdb", "-h", parsed.hostname or "127.0.0.1", "-U",
-                        parsed.username or "postgres", "-E", "UTF8", "--lc-ctype=C.UTF-8",
-                        "--lc-collate=C.UTF-8", "-T", "template0", name], check=True)
+    result = subprocess.run(
+        ["createdb", "-h", parsed.hostname or "127.0.0.1", "-U", parsed.username or "postgres",
+         "-E", "UTF8", "--lc-ctype=C.UTF-8", "--lc-collate=C.UTF-8", "-T", "template0",
+         parsed.path.lstrip("/")],
+        capture_output=True, text=True, check=False)
+    if result.returncode != 0 and "already exists" not in result.stderr:
+        raise SystemExit(result.stderr)
 
 
 def sign_in() -> tuple[str, str]:

@@ -1,6 +1,6 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.contrib.auth.forms import UserCreationForm as BaseUserCreationForm
 from django.utils.translation import gettext_lazy as _
@@ -51,3 +51,15 @@ class StaffChangeForm(BaseUserChangeForm):
         super().__init__(*args, **kwargs)
         if "department" in self.fields:
             self.fields["department"].required = True
+
+
+class ResetPasswordForm(PasswordResetForm):
+    """Asks for the e-mail address; the link is sent by the background worker."""
+
+    def send_reset(self, *, base_url: str) -> None:
+        from config.celery import enqueue_on_commit
+
+        from .tasks import send_password_reset_email
+
+        for user in self.get_users(self.cleaned_data["email"]):
+            enqueue_on_commit(send_password_reset_email, user.pk, base_url)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.pagination import keyset_page
 
-from .forms import ChangePasswordForm, LanguageForm, LoginForm
+from .forms import ChangePasswordForm, LanguageForm, LoginForm, ResetPasswordForm
 from .selectors import staff_directory_for_user
 from .services import user_change_password, user_set_language
 
@@ -33,6 +33,31 @@ class PasswordChangeView(auth_views.PasswordChangeView):
                              new_password=form.cleaned_data["new_password1"])
         messages.success(self.request, _("Your password has been changed."))
         return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Same answer whether or not the address is known, so accounts cannot be probed."""
+
+    template_name = "staff/password_reset_form.html"
+    form_class = ResetPasswordForm
+    success_url = reverse_lazy("staff:password_reset_done")
+
+    def form_valid(self, form):
+        form.send_reset(base_url=self.request.build_absolute_uri("/"))
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "staff/password_reset_confirm.html"
+    success_url = reverse_lazy("staff:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        from audit.services import audit_record
+
+        audit_record(actor=form.user, action="auth.password_reset", target=form.user,
+                     actor_repr=form.user.get_username())
+        return response
 
 
 @login_not_required

@@ -3,16 +3,22 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
-# to prepare data are plain synchronous calls between browser steps.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results"
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture(scope="module")
+def _orm_beside_playwright():
+    # Playwright's sync API runs an event loop in this thread while a browser module runs;
+    # the ORM calls the tests make to prepare and check data are plain synchronous calls
+    # between browser steps. Other test modules run without the loop and without this.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="module")
+def browser(_orm_beside_playwright):
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():

@@ -13,16 +13,25 @@ from health.models import WorkerHeartbeat
 from health.tasks import worker_heartbeat
 from staff.tasks import clear_expired_sessions
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 CLOSED_PORT = "redis://127.0.0.1:1/0"
+
+
+def _point_broker_at(url: str) -> None:
+    # Celery caches its connection and producer pools on first use: drop them.
+    celery_app.conf.broker_url = url
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+        celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture
 def broker_down(settings):
     """Broker and cache pointed at a closed port, as when Redis is down."""
     original = celery_app.conf.broker_url
-    celery_app.conf.broker_url = CLOSED_PORT
+    _point_broker_at(CLOSED_PORT)
     settings.CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
@@ -32,7 +41,7 @@ def broker_down(settings):
         }
     }
     yield
-    celery_app.conf.broker_url = original
+    _point_broker_at(original)
 
 
 def test_healthz_is_public_and_reports_ok():

@@ -16,7 +16,7 @@ from health.models import WorkerHeartbeat
 from health.tasks import worker_heartbeat
 
 pytestmark = [pytest.mark.worker,
-              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+              pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
