@@ -10,7 +10,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
+from django.utils.functional import cached_property
 
 
 @dataclass
@@ -94,3 +96,17 @@ def _attr(row, path: str):
     if hasattr(value, "pk"):
         value = value.pk
     return value
+
+
+class CappedCountPaginator(Paginator):
+    """A paginator for admin lists of huge tables: it counts at most ``cap`` rows.
+
+    Admin pages need a count for their page links; counting millions of rows on every
+    request does not scale, so the count stops at ``cap`` and filters narrow the rest.
+    """
+
+    cap = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by()[: self.cap].count()

@@ -3,6 +3,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from portal.pagination import CappedCountPaginator
+
 from .models import StoredFile
 
 
@@ -12,9 +14,9 @@ class StoredFileAdmin(admin.ModelAdmin):
                     "created_at", "download_link"]
     list_filter = ["kind", "content_type", "created_at"]
     search_fields = ["original_name", "sha256"]
-    date_hierarchy = "created_at"
     list_select_related = ["uploaded_by"]
     show_full_result_count = False
+    paginator = CappedCountPaginator
     readonly_fields = ["id", "kind", "original_name", "content_type", "size", "sha256",
                        "uploaded_by", "attached_type", "attached_id", "created_at"]
     exclude = ["file"]

@@ -84,3 +84,16 @@ def test_without_proxies_a_forged_forwarded_header_is_ignored(front_desk, passwo
     Client().post(reverse("staff:login"), {"username": "frontdesk", "password": password},
                   REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
     assert AuditEntry.objects.get(action="auth.login").ip_address == "192.0.2.1"
+
+
+def test_audit_admin_list_never_counts_the_whole_table(manager, login,
+                                                       django_assert_max_num_queries):
+    for _ in range(30):
+        audit_record(actor=manager, action="auth.login")
+    client = login(manager)
+    with django_assert_max_num_queries(12) as queries:
+        response = client.get("/admin/audit/auditentry/", {"action": "auth.login"})
+    assert response.status_code == 200
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert counts and all("LIMIT 10000" in sql for sql in counts)
+    assert "DISTINCT" not in " ".join(q["sql"] for q in queries.captured_queries).upper()

@@ -21,6 +21,7 @@ def test_front_desk_signs_in_sees_chinese_switches_to_english_and_logs_out(
     expect(page.get_by_text("在职员工")).to_be_visible()
     screenshot("dashboard-zh")
 
+    page.wait_for_load_state("load")
     page.get_by_test_id("language-select").first.select_option("en")
     expect(page.get_by_role("heading", name="Hello, 王丽娜")).to_be_visible()
     expect(page.get_by_role("link", name="Dashboard")).to_be_visible()
@@ -43,7 +44,9 @@ def test_global_search_suggests_colleagues_as_you_type(live_server, page, front_
     page.get_by_test_id("login-submit").click()
     expect(page.get_by_role("heading", name="王丽娜，您好")).to_be_visible()
 
+    page.wait_for_load_state("load")
     page.keyboard.press("/")
+    expect(page.get_by_test_id("global-search")).to_be_focused()
     page.keyboard.type("陈建")
     suggestion = page.locator("#search-suggestions").get_by_text("陈建国")
     expect(suggestion).to_be_visible()
@@ -60,6 +63,7 @@ def test_layout_holds_on_a_tablet(live_server, browser, front_desk, password):
     page.get_by_label("用户名").fill("frontdesk")
     page.get_by_label("密码").fill(password)
     page.get_by_test_id("login-submit").click()
+    page.wait_for_load_state("load")
     page.get_by_role("button", name="菜单").click()
     expect(page.locator("#sidebar").get_by_role("link", name="同事通讯录")).to_be_visible()
     context.close()
