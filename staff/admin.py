@@ -4,12 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AuditedAdminMixin
 
-from .forms import StaffChangeForm, StaffCreationForm
+from .forms import DepartmentForm, StaffChangeForm, StaffCreationForm
 from .models import Department, User
 
 
 @admin.register(Department)
 class DepartmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    form = DepartmentForm
     list_display = ["name", "code", "parent", "head", "phone", "is_active"]
     list_filter = ["is_active", "parent"]
     search_fields = ["name", "code", "head__full_name", "head__username"]

@@ -8,18 +8,20 @@ from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.throttling import ScopedRateThrottle
 
+from versioning.api import VersionedSerializerMixin
+
 from .models import Department, User
 from .selectors import departments_for_user, staff_directory_for_user
 
 
-class DepartmentSerializer(serializers.ModelSerializer):
+class DepartmentSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     head_name = serializers.CharField(source="head.display_name", read_only=True,
                                       default=None)
 
     class Meta:
         model = Department
         fields = ["id", "name", "code", "parent", "head", "head_name", "phone", "is_active",
-                  "updated_at"]
+                  "version", "updated_at"]
         read_only_fields = ["updated_at"]
 
 

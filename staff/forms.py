@@ -5,7 +5,9 @@ from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.contrib.auth.forms import UserCreationForm as BaseUserCreationForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from versioning.forms import VersionedModelForm
+
+from .models import Department, User
 
 
 class LoginForm(AuthenticationForm):
@@ -63,3 +65,9 @@ class ResetPasswordForm(PasswordResetForm):
 
         for user in self.get_users(self.cleaned_data["email"]):
             enqueue_on_commit(send_password_reset_email, user.pk, base_url)
+
+
+class DepartmentForm(VersionedModelForm):
+    class Meta:
+        model = Department
+        fields = "__all__"

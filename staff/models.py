@@ -3,10 +3,12 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from versioning.models import VersionedModel
+
 from .choices import ROLE_GROUP_NAMES, Role
 
 
-class Department(models.Model):
+class Department(VersionedModel):
     """A department (部门) of the company; every staff member belongs to one."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)

@@ -6,14 +6,15 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-CROSS_CUTTING = {"staff", "audit", "uploads", "health", "portal"}
+CROSS_CUTTING = {"staff", "audit", "uploads", "health", "portal", "versioning"}
 DOMAIN = {"owners", "scheduling", "service_tickets", "telephony", "prospects",
           "security_training", "safety_targets"}
 # app -> apps of ours it may import
 ALLOWED = {
     "portal": set(),
+    "versioning": set(),
     "audit": {"portal"},
-    "staff": {"audit", "portal"},
+    "staff": {"audit", "portal", "versioning"},
     "uploads": {"audit", "portal"},
     "health": {"portal"},
     "owners": CROSS_CUTTING,

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     # ours: cross-cutting
     "staff",
     "audit",
+    "versioning",
     "uploads",
     "health",
     "portal",

@@ -63,7 +63,7 @@ def test_changes_made_in_admin_are_audited(manager, department, login):
     response = login(manager).post(
         f"/admin/staff/department/{department.pk}/change/",
         {"name": department.name, "code": department.code, "phone": "0571-123",
-         "is_active": "on"})
+         "is_active": "on", "edit_version": department.version})
     assert response.status_code == 302
     entry = AuditEntry.objects.get(action="admin.changed")
     assert entry.actor == manager and entry.target_repr == department.name

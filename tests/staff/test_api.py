@@ -58,11 +58,35 @@ def test_front_desk_reads_departments_but_cannot_change_them(front_desk, departm
 
 def test_manager_changes_a_department(manager, department, login):
     response = login(manager).patch(reverse("department-detail", args=[department.pk]),
-                                    {"phone": "0571-88001001"},
+                                    {"phone": "0571-88001001", "version": 1},
                                     content_type="application/json")
     assert response.status_code == 200
+    assert response.json()["version"] == 2
     department.refresh_from_db()
     assert department.phone == "0571-88001001"
+    assert department.version == 2
+
+
+def test_an_update_without_a_version_is_refused(manager, department, login):
+    response = login(manager).patch(reverse("department-detail", args=[department.pk]),
+                                    {"phone": "0571-1"}, content_type="application/json")
+    assert response.status_code == 400
+    assert "version" in response.json()
+
+
+def test_an_update_from_a_stale_version_gets_409_and_changes_nothing(manager, department,
+                                                                    login):
+    client = login(manager)
+    url = reverse("department-detail", args=[department.pk])
+    first = client.patch(url, {"phone": "0571-1", "version": 1},
+                         content_type="application/json")
+    second = client.patch(url, {"phone": "0571-2", "version": 1},
+                          content_type="application/json")
+    assert first.status_code == 200
+    assert second.status_code == 409
+    assert "其他人" in second.json()["detail"]
+    department.refresh_from_db()
+    assert department.phone == "0571-1"
 
 
 def test_staff_list_uses_a_constant_number_of_queries(front_desk, login,
