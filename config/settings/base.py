@@ -50,7 +50,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "crispy_forms",
     "crispy_bootstrap5",
-    "axes",
+    "staff.lockout_labels.LockoutsConfig",
     "csp",
     "django_celery_beat",
     # ours: cross-cutting

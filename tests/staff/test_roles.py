@@ -50,6 +50,8 @@ def test_manager_uses_admin_in_chinese_with_only_permitted_models(manager, login
     html = client.get("/admin/").content.decode()
     assert "物业 CRM 管理后台" in html
     assert "审计记录" in html
+    assert "登录锁定" in html and "登录尝试" in html  # django-axes, translated here
+    assert "Access attempts" not in html
     assert client.get("/admin/staff/user/").status_code == 200
     assert client.get("/admin/staff/user/add/").status_code == 403
     assert client.get("/admin/auth/group/").status_code == 403
