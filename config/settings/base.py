@@ -309,8 +309,8 @@ if REDIS_URL:
     }
 else:
     # Embedded default: a real broker in plain folders under var/, no server needed.
-    _queue_dir = VAR_DIR / "celery" / "queue"
-    _queue_dir.mkdir(parents=True, exist_ok=True)
+    _queue_dir = env.path("EMBEDDED_BROKER_DIR", default=VAR_DIR / "celery" / "queue")
+    Path(_queue_dir).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
