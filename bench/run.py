@@ -51,6 +51,8 @@ def env_for(args) -> dict:
         REDIS_URL=args.redis_url,
         STATIC_ROOT=str(ROOT / "var" / "bench-static"),
         BENCH_BASELINE_VIEW="true",
+        PII_ENCRYPTION_KEYS="YmVuY2gtb25seS1rZXktMzItYnl0ZXMtbG9uZy4uLi4=",
+        PII_HASH_KEY="bench-only-hash-key",
         LOG_LEVEL="WARNING",
     )
     return env

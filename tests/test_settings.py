@@ -14,13 +14,15 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "crm.example.cn,testserver",
     "DATABASE_URL": os.environ["DATABASE_URL"],
     "REDIS_URL": os.environ["REDIS_URL"],
+    "PII_ENCRYPTION_KEYS": os.environ["PII_ENCRYPTION_KEYS"],
+    "PII_HASH_KEY": "production-hash-key-for-the-check",
 }
 
 
 def _run(code: str, settings_module: str, **env) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items()
              if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "EMAIL_URL",
-                          "DJANGO_SETTINGS_MODULE"}}
+                          "DJANGO_SETTINGS_MODULE", "PII_ENCRYPTION_KEYS", "PII_HASH_KEY"}}
     clean.update(env, DJANGO_SETTINGS_MODULE=settings_module)
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean,
                           capture_output=True, text=True, timeout=120, check=False)
@@ -30,6 +32,13 @@ def test_a_missing_secret_key_fails_loudly_when_debug_is_off():
     result = _run("import django; django.setup()", "config.settings.base", DEBUG="false")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_missing_personal_data_keys_fail_loudly_when_debug_is_off():
+    result = _run("import django; django.setup()", "config.settings.base", DEBUG="false",
+                  SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "PII_ENCRYPTION_KEYS and PII_HASH_KEY must be set" in result.stderr
 
 
 def test_the_default_database_is_an_sqlite_file_under_var():

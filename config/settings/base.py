@@ -29,6 +29,25 @@ if not SECRET_KEY:
     # Only ever used on a developer's machine with DEBUG on.
     SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105
 
+# Personal information (PIPL): ID numbers are encrypted with these Fernet keys (newest
+# first; older ones still decrypt, so keys can be rotated) and looked up by a keyed hash
+# whose key must never change once data exists.
+PII_ENCRYPTION_KEYS = env.list("PII_ENCRYPTION_KEYS", default=[])
+PII_HASH_KEY = env.str("PII_HASH_KEY", default="")
+if not PII_ENCRYPTION_KEYS or not PII_HASH_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "PII_ENCRYPTION_KEYS and PII_HASH_KEY must be set when DEBUG is off "
+            "(see .env.example)."
+        )
+    import base64
+    import hashlib
+
+    PII_ENCRYPTION_KEYS = PII_ENCRYPTION_KEYS or [
+        base64.urlsafe_b64encode(hashlib.sha256(f"pii:{SECRET_KEY}".encode()).digest()).decode()
+    ]
+    PII_HASH_KEY = PII_HASH_KEY or hashlib.sha256(f"pii-hash:{SECRET_KEY}".encode()).hexdigest()
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -53,6 +72,7 @@ INSTALLED_APPS = [
     "staff.lockout_labels.LockoutsConfig",
     "csp",
     "django_celery_beat",
+    "simple_history",
     # ours: cross-cutting
     "staff",
     "audit",
@@ -60,7 +80,8 @@ INSTALLED_APPS = [
     "uploads",
     "health",
     "portal",
-    # ours: domain areas are added here as they are built
+    # ours: domain areas, added as they are built
+    "owners",
 ]
 
 AUTH_USER_MODEL = "staff.User"
@@ -76,6 +97,7 @@ MIDDLEWARE = [
     "staff.middleware.UserLanguageMiddleware",
     "staff.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "portal.middleware.NoStoreMiddleware",

@@ -7,6 +7,9 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("EMAIL_URL", "smtp://127.0.0.1:2525")
+# Test-only keys (a Fernet key is 32 url-safe base64-encoded bytes).
+os.environ.setdefault("PII_ENCRYPTION_KEYS", "dGVzdC1vbmx5LWtleS1mb3ItcGlpLWVuY3J5cHRpb24=")
+os.environ.setdefault("PII_HASH_KEY", "test-only-hash-key")
 
 from .base import *  # noqa: F403
 from .base import DATABASES, VAR_DIR

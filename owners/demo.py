@@ -1,0 +1,138 @@
+"""Demo estates, rooms, owners and occupants with realistic Chinese names and numbers."""
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.utils import timezone
+from faker import Faker
+
+from . import identity
+from .choices import ActivityKind, EstateKind, Gender, IdType, OccupantRelation, RoomStatus
+from .models import (Activity, Building, Committee, CommitteeMember, Estate, Occupancy,
+                     Ownership, Party, Phone, Room, Tag, Vehicle)
+from .pinyin import name_keys
+from .services import rooms_bulk_create
+from .validators import resident_id_check_char, mask_id_number, normalise_phone
+
+# name, kind, address, [(building, units, floors, rooms per floor, area)]
+ESTATES = [
+    ("翠苑花园", EstateKind.RESIDENTIAL, "杭州市西湖区文三路 288 号",
+     [("1", ["1", "2"], 18, 2, "89.50"), ("2", ["1", "2"], 18, 2, "126.00"),
+      ("3", ["1", "2"], 11, 3, "98.30")]),
+    ("滨江名苑", EstateKind.RESIDENTIAL, "杭州市滨江区江南大道 1000 号",
+     [("5", ["1"], 26, 4, "110.00"), ("6", ["1"], 26, 4, "143.20")]),
+    ("钱江商务中心", EstateKind.OFFICE, "杭州市上城区钱江路 58 号",
+     [("A", [], 20, 6, "210.00")]),
+]
+TAGS = ["VIP", "独居老人", "业委会成员", "装修中", "有宠物"]
+PLATE_PROVINCES = "浙浙浙浙沪苏皖"
+
+
+def _resident_id(rng: random.Random, born: datetime.date, female: bool) -> str:
+    region = rng.choice(["330106", "330108", "330102", "310101", "320102", "110105"])
+    seq = rng.randint(10, 99) * 10 + (rng.choice([0, 2, 4, 6, 8]) if female
+                                      else rng.choice([1, 3, 5, 7, 9]))
+    first17 = f"{region}{born:%Y%m%d}{seq:03d}"
+    return first17 + resident_id_check_char(first17)
+
+
+def seed(*, stdout, rng: random.Random) -> None:
+    if Estate.objects.filter(name=ESTATES[0][0]).exists():
+        stdout.write("owners: demo estates already present")
+        return
+    fake = Faker("zh_CN")
+    fake.seed_instance(rng.randint(0, 10**6))
+    tags = [Tag.objects.get_or_create(name=name)[0] for name in TAGS]
+    for name, kind, address, buildings in ESTATES:
+        estate = Estate.objects.create(name=name, kind=kind, address=address,
+                                       phone="0571-8" + str(rng.randint(1000000, 9999999)))
+        for number, units, floors, per_floor, area in buildings:
+            building = Building.objects.create(estate=estate, number=number, floors=floors)
+            rooms_bulk_create(building=building, units=units, floor_from=1, floor_to=floors,
+                              rooms_per_floor=per_floor, gross_area=Decimal(area), by=None,
+                              use="office" if kind == EstateKind.OFFICE else "home")
+        members = _people_for(estate, fake, rng, tags)
+        committee = Committee.objects.create(
+            estate=estate, term="第二届", term_start=datetime.date(2024, 6, 1),
+            term_end=datetime.date(2029, 5, 31))
+        for index, party in enumerate(members[:5]):
+            post = ["director", "deputy", "member", "member", "member"][index]
+            CommitteeMember.objects.create(committee=committee, party=party, post=post)
+    stdout.write(f"owners: {Estate.objects.count()} estates, {Room.objects.count()} rooms, "
+                 f"{Party.objects.count()} owners and occupants")
+
+
+def _new_party(fake: Faker, rng: random.Random, *, with_id: bool = True) -> tuple[Party, str]:
+    female = rng.random() < 0.5
+    name = fake.name_female() if female else fake.name_male()
+    born = fake.date_of_birth(minimum_age=20, maximum_age=80)
+    party = Party(name=name, gender=Gender.FEMALE if female else Gender.MALE, birthday=born)
+    party.name_pinyin, party.name_initials = name_keys(name)
+    if with_id:
+        number = _resident_id(rng, born, female)
+        party.id_type = IdType.RESIDENT_ID
+        party.id_encrypted = identity.encrypt(number)
+        party.id_hash = identity.lookup_hash(number)
+        party.id_masked = mask_id_number(number)
+    mobile = f"1{rng.choice(['38', '39', '58', '86', '77', '99'])}{rng.randint(0, 99999999):08d}"
+    return party, mobile
+
+
+def _people_for(estate: Estate, fake: Faker, rng: random.Random, tags: list[Tag]) -> list[Party]:
+    rooms = list(Room.objects.filter(estate=estate).order_by("code"))
+    today = timezone.localdate()
+    owners, phones, ownerships, occupancies, activities, vehicles = [], [], [], [], [], []
+    pending_family = []
+    for room in rooms:
+        if rng.random() < 0.12:
+            continue  # unsold or unknown owner
+        party, mobile = _new_party(fake, rng)
+        owners.append((party, mobile, room))
+    Party.objects.bulk_create([p for p, _, _ in owners], batch_size=500)
+    for party, mobile, room in owners:
+        phone = normalise_phone(mobile)
+        phones.append(Phone(party=party, e164=phone.e164, kind=phone.kind, display=phone.display,
+                            tail=phone.tail, is_primary=True))
+        start = today - datetime.timedelta(days=rng.randint(200, 3000))
+        ownerships.append(Ownership(room=room, party=party, start_date=start))
+        activities.append(Activity(party=party, room=room, kind=ActivityKind.HOUSEHOLD,
+                                   occurred_at=timezone.now() - datetime.timedelta(
+                                       days=(today - start).days),
+                                   title=f"成为 {room.code} 的业主"))
+        if rng.random() < 0.35:
+            vehicles.append(Vehicle(party=party, plate=f"{rng.choice(PLATE_PROVINCES)}"
+                                    f"{rng.choice('ABCDEFGH')}{rng.randint(10000, 99999)}"))
+        if rng.random() < 0.5:
+            pending_family.append((room, party))
+    family = []
+    for room, _owner in pending_family:
+        relative, mobile = _new_party(fake, rng, with_id=rng.random() < 0.5)
+        family.append((relative, mobile, room))
+    tenants = [(*_new_party(fake, rng), room) for room in rng.sample(rooms, k=len(rooms) // 10)]
+    Party.objects.bulk_create([p for p, _, _ in family + tenants], batch_size=500)
+    for party, mobile, room in family:
+        phone = normalise_phone(mobile)
+        phones.append(Phone(party=party, e164=phone.e164, kind=phone.kind, display=phone.display,
+                            tail=phone.tail, is_primary=True))
+        occupancies.append(Occupancy(room=room, party=party, relation=OccupantRelation.FAMILY,
+                                     relation_detail=rng.choice(["配偶", "子女", "父母"]),
+                                     start_date=today - datetime.timedelta(days=100)))
+    for party, mobile, room in tenants:
+        phone = normalise_phone(mobile)
+        phones.append(Phone(party=party, e164=phone.e164, kind=phone.kind, display=phone.display,
+                            tail=phone.tail, is_primary=True))
+        occupancies.append(Occupancy(room=room, party=party, relation=OccupantRelation.TENANT,
+                                     start_date=today - datetime.timedelta(days=60)))
+    Phone.objects.bulk_create(phones, batch_size=1000)
+    Ownership.objects.bulk_create(ownerships, batch_size=1000)
+    Occupancy.objects.bulk_create(occupancies, batch_size=1000)
+    Activity.objects.bulk_create(activities, batch_size=1000)
+    Vehicle.objects.bulk_create(vehicles, batch_size=1000)
+    owned = {o.room_id for o in ownerships}
+    rented = {o.room_id for o in occupancies if o.relation == OccupantRelation.TENANT}
+    Room.objects.filter(pk__in=owned).update(status=RoomStatus.OCCUPIED)
+    Room.objects.filter(pk__in=rented).update(status=RoomStatus.RENTED)
+    for party, _, _ in rng.sample(owners, k=min(20, len(owners))):
+        party.tags.add(rng.choice(tags))
+    return [p for p, _, _ in owners]

@@ -1,0 +1,149 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from versioning.forms import VersionedModelForm
+
+from .choices import ActivityKind, Gender, IdType, MoveInState, OccupantRelation, PartyKind
+from .models import Estate, Party, Tag
+from .validators import normalise_id_number, normalise_phone, normalise_plate
+
+
+def _lines(text: str) -> list[str]:
+    return [part.strip() for part in text.replace("，", ",").replace("\n", ",").split(",")
+            if part.strip()]
+
+
+class PartyForm(VersionedModelForm):
+    """Create or edit an owner or occupant; phones, ID and plates are checked here."""
+
+    mobile = forms.CharField(label=_("Mobile"), max_length=40, required=False)
+    other_phones = forms.CharField(
+        label=_("Other phones"), required=False,
+        help_text=_("Separate several with commas, e.g. 0571-88001234 转 123"))
+    id_number = forms.CharField(
+        label=_("ID number"), max_length=30, required=False,
+        help_text=_("Leave empty to keep the number on record"))
+    plates = forms.CharField(label=_("Licence plates"), required=False,
+                             help_text=_("Separate several with commas"))
+    tags = forms.ModelMultipleChoiceField(label=_("Tags"), queryset=Tag.objects.all(),
+                                          required=False,
+                                          widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Party
+        fields = ["kind", "name", "gender", "birthday", "id_type", "uscc", "email",
+                  "workplace", "emergency_name", "emergency_phone", "emergency_relation",
+                  "preferred_channel", "preferred_time", "tags", "notes"]
+        widgets = {"birthday": forms.DateInput(attrs={"type": "date"}),
+                   "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            phones = list(self.instance.phones.all())
+            primary = next((p for p in phones if p.is_primary), None)
+            self.fields["mobile"].initial = primary.display if primary else ""
+            self.fields["other_phones"].initial = ", ".join(
+                p.display for p in phones if p is not primary)
+            self.fields["plates"].initial = ", ".join(
+                v.plate for v in self.instance.vehicles.all())
+            if self.instance.id_masked:
+                self.fields["id_number"].widget.attrs["placeholder"] = self.instance.id_masked
+        self.phone_list: list[str] | None = None
+        self.plate_list: list[str] | None = None
+
+    def clean_mobile(self):
+        value = self.cleaned_data["mobile"].strip()
+        if value:
+            normalise_phone(value)
+        return value
+
+    def clean_other_phones(self):
+        values = _lines(self.cleaned_data["other_phones"])
+        for value in values:
+            normalise_phone(value)
+        return values
+
+    def clean_plates(self):
+        return [normalise_plate(v) for v in _lines(self.cleaned_data["plates"])]
+
+    def clean_emergency_phone(self):
+        value = self.cleaned_data["emergency_phone"].strip()
+        return normalise_phone(value).display if value else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        id_number = (cleaned.get("id_number") or "").strip()
+        if id_number:
+            id_type = cleaned.get("id_type") or IdType.RESIDENT_ID
+            try:
+                cleaned["id_number"] = normalise_id_number(id_type, id_number)
+            except ValidationError as exc:
+                self.add_error("id_number", exc)
+            cleaned["id_type"] = id_type
+        if cleaned.get("kind") == PartyKind.COMPANY and not cleaned.get("uscc"):
+            self.add_error("uscc", _("A company needs its unified social credit code."))
+        if cleaned.get("uscc"):
+            from .validators import normalise_uscc
+
+            try:
+                cleaned["uscc"] = normalise_uscc(cleaned["uscc"])
+            except ValidationError as exc:
+                self.add_error("uscc", exc)
+        mobile = cleaned.get("mobile")
+        if mobile is not None:
+            self.phone_list = [p for p in [mobile, *cleaned.get("other_phones", [])] if p]
+        self.plate_list = cleaned.get("plates")
+        return cleaned
+
+
+class HouseholdMemberForm(forms.Form):
+    """Add a person living in a room (family member, tenant, ...) in one step."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    relation = forms.ChoiceField(label=_("Relation"), choices=OccupantRelation.choices,
+                                 initial=OccupantRelation.FAMILY)
+    relation_detail = forms.CharField(label=_("Relation detail"), max_length=30,
+                                      required=False, help_text=_("e.g. 配偶, 子女, 父母"))
+    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, required=False)
+    mobile = forms.CharField(label=_("Mobile"), max_length=40, required=False)
+    id_type = forms.ChoiceField(label=_("ID document"), choices=IdType.choices,
+                                initial=IdType.RESIDENT_ID, required=False)
+    id_number = forms.CharField(label=_("ID number"), max_length=30, required=False)
+    move_in_state = forms.ChoiceField(label=_("Move-in state"), choices=MoveInState.choices,
+                                      initial=MoveInState.MOVED_IN)
+
+    def clean_mobile(self):
+        value = self.cleaned_data["mobile"].strip()
+        if value:
+            normalise_phone(value)
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("id_number"):
+            try:
+                cleaned["id_number"] = normalise_id_number(
+                    cleaned.get("id_type") or IdType.RESIDENT_ID, cleaned["id_number"])
+            except ValidationError as exc:
+                self.add_error("id_number", exc)
+        return cleaned
+
+
+class NoteForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=[
+        (k, label) for k, label in ActivityKind.choices if k != ActivityKind.HOUSEHOLD])
+    title = forms.CharField(label=_("Summary"), max_length=200)
+    body = forms.CharField(label=_("Details"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PartyFilterForm(forms.Form):
+    estate = forms.ModelChoiceField(label=_("Estate"), queryset=Estate.objects.all(),
+                                    required=False)
+    role = forms.ChoiceField(label=_("Role"), required=False, choices=[
+        ("", _("Owners and occupants")), ("owner", _("Owners")), ("occupant", _("Occupants"))])
+    tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.all(), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False,
+                             choices=[("", _("All")), *PartyKind.choices])

@@ -1,0 +1,58 @@
+"""What the owners area adds to the shell: navigation, search, dashboard figures."""
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portal import dashboard, navigation, search
+
+from . import search as owner_search
+from .models import Occupancy, Ownership, Room
+from .selectors import current_q
+
+
+def _search(user, text: str, limit: int) -> list[search.SearchHit]:
+    query = owner_search.parse(text)
+    hits = []
+    if user.has_perm("owners.view_party"):
+        for party in owner_search.search_parties(query, limit=limit):
+            phone = party.primary[0].display if party.primary else ""
+            hits.append(search.SearchHit(
+                kind=_("Owner or occupant"), label=party.name,
+                detail=" · ".join(filter(None, [phone, party.id_masked])),
+                url=reverse("owners:party_detail", args=[party.pk]), icon="person"))
+    if user.has_perm("owners.view_room"):
+        for room in owner_search.search_rooms(query, limit=limit):
+            hits.append(search.SearchHit(
+                kind=_("Room"), label=room.code, detail=room.estate.name,
+                url=reverse("owners:room_detail", args=[room.pk]), icon="house-door"))
+    return hits
+
+
+def _card(user) -> dashboard.Card | None:
+    if not user.has_perm("owners.view_room"):
+        return None
+    rooms = Room.objects.aggregate(total=Count("id"),
+                                   vacant=Count("id", filter=Q(status="vacant")))
+    owners = Ownership.objects.filter(current_q()).values("party").distinct().count()
+    occupants = Occupancy.objects.filter(current_q()).values("party").distinct().count()
+    return dashboard.Card(title=_("Rooms and residents"), icon="buildings", order=100, figures=[
+        dashboard.Figure(label=_("Rooms"), value=rooms["total"],
+                         url=reverse("owners:room_list")),
+        dashboard.Figure(label=_("Vacant rooms"), value=rooms["vacant"],
+                         url=reverse("owners:room_list") + "?status=vacant"),
+        dashboard.Figure(label=_("Owners"), value=owners,
+                         url=reverse("owners:party_list") + "?role=owner"),
+        dashboard.Figure(label=_("Non-owner occupants"), value=occupants,
+                         url=reverse("owners:party_list") + "?role=occupant"),
+    ])
+
+
+navigation.register(navigation.NavItem(
+    key="owners-people", label=_("Owners and occupants"), url_name="owners:party_list",
+    icon="people", order=10, visible=lambda user: user.has_perm("owners.view_party")))
+navigation.register(navigation.NavItem(
+    key="owners-rooms", label=_("Rooms"), url_name="owners:room_list", icon="house-door",
+    order=11, visible=lambda user: user.has_perm("owners.view_room")))
+search.register("owners", _search)
+dashboard.register("owners", _card)

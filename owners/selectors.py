@@ -1,0 +1,139 @@
+"""Reads of the owners area, already restricted to what the user may see and optimised."""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from .models import Activity, Occupancy, Ownership, Party, Phone, Room
+
+
+def current_q(prefix: str = "") -> Q:
+    today = timezone.localdate()
+    return Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
+
+
+def _can_view(user) -> bool:
+    return user.has_perm("owners.view_party")
+
+
+def party_list_for_user(*, user, filters: dict | None = None) -> QuerySet[Party]:
+    """Owners and occupants the user may see, filtered by estate, building, tag, role."""
+    if not _can_view(user):
+        return Party.objects.none()
+    filters = filters or {}
+    qs = Party.objects.prefetch_related(
+        Prefetch("phones", queryset=Phone.objects.filter(is_primary=True), to_attr="primary"),
+        "tags",
+    )
+    room_filter = Q()
+    if filters.get("estate"):
+        room_filter &= Q(room__estate_id=filters["estate"])
+    if filters.get("building"):
+        room_filter &= Q(room__building_id=filters["building"])
+    role = filters.get("role")
+    if room_filter or role:
+        owns = Ownership.objects.filter(current_q(), room_filter, party=OuterRef("pk"))
+        occupies = Occupancy.objects.filter(current_q(), room_filter, party=OuterRef("pk"))
+        if role == "owner":
+            qs = qs.filter(Exists(owns))
+        elif role == "occupant":
+            qs = qs.filter(Exists(occupies))
+        else:
+            qs = qs.filter(Exists(owns) | Exists(occupies))
+    if filters.get("tag"):
+        qs = qs.filter(tags=filters["tag"])
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    return qs
+
+
+def party_get_for_user(*, user, pk) -> Party:
+    if not _can_view(user):
+        raise Http404
+    try:
+        return Party.objects.prefetch_related("phones", "vehicles", "pets", "tags").get(pk=pk)
+    except (Party.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def room_list_for_user(*, user, filters: dict | None = None) -> QuerySet[Room]:
+    if not user.has_perm("owners.view_room"):
+        return Room.objects.none()
+    filters = filters or {}
+    qs = Room.objects.select_related("estate", "building", "unit", "primary_contact")
+    for key, lookup in [("estate", "estate_id"), ("building", "building_id"),
+                        ("use", "use"), ("status", "status")]:
+        if filters.get(key):
+            qs = qs.filter(**{lookup: filters[key]})
+    occupancy = filters.get("occupancy")
+    if occupancy == "no_owner":
+        qs = qs.exclude(Exists(Ownership.objects.filter(current_q(), room=OuterRef("pk"))))
+    elif occupancy == "has_occupants":
+        qs = qs.filter(Exists(Occupancy.objects.filter(current_q(), room=OuterRef("pk"))))
+    return qs
+
+
+def room_get_for_user(*, user, pk) -> Room:
+    if not user.has_perm("owners.view_room"):
+        raise Http404
+    try:
+        return Room.objects.select_related("estate", "building", "unit",
+                                           "primary_contact").get(pk=pk)
+    except (Room.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+@dataclass
+class RoomLink:
+    """A room seen from a person: as owner or occupant, current or past."""
+
+    room: Room
+    role: str  # "owner" or an occupant relation
+    tenure: Ownership | Occupancy
+    household: list
+
+
+def party_rooms(*, party: Party) -> tuple[list[RoomLink], list[RoomLink]]:
+    """The party's current and past rooms, each with the people living there now.
+
+    Four queries whatever the number of rooms and people.
+    """
+    room_related = ("room__estate", "room__building", "room__unit")
+    ownerships = list(party.ownerships.select_related(*room_related))
+    occupancies = list(party.occupancies.select_related(*room_related))
+    room_ids = {t.room_id for t in ownerships + occupancies if t.is_current}
+    people: dict[int, list] = {rid: [] for rid in room_ids}
+    for tenure in Ownership.objects.filter(current_q(), room_id__in=room_ids).exclude(
+            party=party).select_related("party"):
+        people[tenure.room_id].append(("owner", tenure))
+    for tenure in Occupancy.objects.filter(current_q(), room_id__in=room_ids).exclude(
+            party=party).select_related("party"):
+        people[tenure.room_id].append(("occupant", tenure))
+    current, past = [], []
+    for tenure in ownerships + occupancies:
+        role = "owner" if isinstance(tenure, Ownership) else tenure.relation
+        link = RoomLink(room=tenure.room, role=role, tenure=tenure,
+                        household=people.get(tenure.room_id, []))
+        (current if tenure.is_current else past).append(link)
+    return current, past
+
+
+def room_people(*, room: Room) -> tuple[list, list]:
+    """Current and past owners and occupants of a room (two queries)."""
+    tenures = [*room.ownerships.select_related("party"),
+               *room.occupancies.select_related("party")]
+    current = [t for t in tenures if t.is_current]
+    past = [t for t in tenures if not t.is_current]
+    return current, past
+
+
+def timeline(*, party: Party | None = None, room: Room | None = None,
+             limit: int = 30) -> list[Activity]:
+    qs = Activity.objects.select_related("actor", "room")
+    if party is not None:
+        qs = qs.filter(party=party)
+    if room is not None:
+        qs = qs.filter(room=room)
+    return list(qs.order_by("-occurred_at", "-id")[:limit])

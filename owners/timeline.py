@@ -1,0 +1,49 @@
+"""The entry point through which any area adds to an owner's or room's timeline.
+
+Other apps call ``activity_record`` (they may import ``owners``; ``owners`` imports none of
+them). Give the source app's label and the id of its object, so that recording the same
+thing twice is harmless and the entry links back to where it came from::
+
+    from owners.timeline import activity_record
+
+    activity_record(party=ticket.party, room=ticket.room, kind="ticket",
+                    title="报修：厨房漏水", source="service_tickets",
+                    source_id=str(ticket.pk), url=ticket.get_absolute_url(), actor=user)
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Activity, Party, Room
+
+
+@transaction.atomic
+def activity_record(
+    *,
+    kind: str,
+    title: str,
+    party: Party | None = None,
+    room: Room | None = None,
+    body: str = "",
+    actor=None,
+    occurred_at: datetime | None = None,
+    source: str = "",
+    source_id: str = "",
+    url: str = "",
+) -> Activity:
+    """Add (or, for a known ``source``/``source_id``, update) one timeline entry."""
+    if party is None and room is None:
+        raise ValueError("an activity belongs to a party, a room or both")
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    values = {
+        "party": party, "room": room, "kind": kind, "title": title[:200], "body": body,
+        "actor": actor, "occurred_at": occurred_at or timezone.now(), "url": url[:200],
+    }
+    if source and source_id:
+        activity, _ = Activity.objects.update_or_create(source=source, source_id=source_id,
+                                                        kind=kind, defaults=values)
+        return activity
+    return Activity.objects.create(source=source, source_id=source_id, **values)

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "owners"
+
+urlpatterns = [
+    path("people/", views.party_list, name="party_list"),
+    path("people/new/", views.party_edit, name="party_create"),
+    path("people/<int:pk>/", views.party_detail, name="party_detail"),
+    path("people/<int:pk>/edit/", views.party_edit, name="party_edit"),
+    path("people/<int:pk>/id/", views.party_reveal_id, name="party_reveal_id"),
+    path("people/<int:pk>/notes/", views.party_note_add, name="party_note_add"),
+    path("rooms/", views.room_list, name="room_list"),
+    path("rooms/<int:pk>/", views.room_detail, name="room_detail"),
+    path("rooms/<int:room_pk>/household/", views.household_add, name="household_add"),
+]

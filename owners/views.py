@@ -1,0 +1,153 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.pagination import keyset_page
+
+from . import panels, selectors, services
+from .choices import RoomStatus
+from .forms import HouseholdMemberForm, NoteForm, PartyFilterForm, PartyForm
+from .models import Estate, Party
+
+
+def _require(request: HttpRequest, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+
+
+@require_GET
+def party_list(request: HttpRequest) -> HttpResponse:
+    filters = PartyFilterForm(request.GET or None)
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    qs = selectors.party_list_for_user(user=request.user, filters={
+        "estate": getattr(cleaned.get("estate"), "pk", None), "role": cleaned.get("role"),
+        "tag": getattr(cleaned.get("tag"), "pk", None), "kind": cleaned.get("kind")})
+    page = keyset_page(qs, fields=["name", "id"], cursor=request.GET.get("cursor"), size=50)
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    return render(request, "owners/party_list.html",
+                  {"page": page, "filters": filters, "filter_query": query.urlencode()})
+
+
+@require_GET
+def party_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The front desk's console for one person: rooms, household, contacts, timeline."""
+    party = selectors.party_get_for_user(user=request.user, pk=pk)
+    current, past = selectors.party_rooms(party=party)
+    return render(request, "owners/party_detail.html", {
+        "party": party,
+        "current_rooms": current,
+        "past_rooms": past,
+        "activities": selectors.timeline(party=party),
+        "panels": panels.panels_for(party, request.user),
+        "note_form": NoteForm(),
+        "household_form": HouseholdMemberForm(),
+        "can_edit": request.user.has_perm("owners.change_party"),
+        "can_add_household": request.user.has_perm("owners.add_occupancy"),
+        "can_reveal_id": request.user.has_perm("owners.view_full_id"),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def party_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if pk is None:
+        _require(request, "owners.add_party")
+        party = Party()
+    else:
+        _require(request, "owners.change_party")
+        party = selectors.party_get_for_user(user=request.user, pk=pk)
+    with transaction.atomic():
+        form = PartyForm(request.POST or None, instance=party)
+        if request.method == "POST" and form.is_valid():
+            saved = form.save(commit=False)
+            services.party_save(
+                party=saved, by=request.user, phones=form.phone_list,
+                id_number=form.cleaned_data.get("id_number") or None,
+                id_type=form.cleaned_data.get("id_type"), plates=form.plate_list)
+            form.save_m2m()
+            messages.success(request, _("Saved %(name)s.") % {"name": saved.name})
+            return redirect("owners:party_detail", pk=saved.pk)
+    return render(request, "owners/party_form.html", {"form": form, "party": party})
+
+
+@require_POST
+def party_reveal_id(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the full ID number to a permitted user, once, and audit it."""
+    _require(request, "owners.view_full_id")
+    party = selectors.party_get_for_user(user=request.user, pk=pk)
+    number = services.party_id_reveal(party=party, by=request.user)
+    return render(request, "owners/partials/full_id.html", {"number": number})
+
+
+@require_POST
+def party_note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "owners.add_activity")
+    party = selectors.party_get_for_user(user=request.user, pk=pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        services.note_add(by=request.user, party=party, **form.cleaned_data)
+        messages.success(request, _("Added to the timeline."))
+    else:
+        messages.error(request, _("The note was not saved: %(errors)s") % {
+            "errors": " ".join(e for errs in form.errors.values() for e in errs)})
+    return redirect(reverse("owners:party_detail", args=[party.pk]) + "#timeline")
+
+
+@require_POST
+def household_add(request: HttpRequest, room_pk: int) -> HttpResponse:
+    """Add a family member, tenant or other occupant to a room from the owner page."""
+    _require(request, "owners.add_occupancy")
+    room = selectors.room_get_for_user(user=request.user, pk=room_pk)
+    form = HouseholdMemberForm(request.POST)
+    back = request.POST.get("back") or reverse("owners:room_detail", args=[room.pk])
+    if not back.startswith("/"):
+        back = reverse("owners:room_detail", args=[room.pk])
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                person = services.party_save(
+                    party=Party(name=data["name"], gender=data.get("gender") or ""),
+                    by=request.user, phones=[data["mobile"]] if data["mobile"] else [],
+                    id_number=data.get("id_number") or None, id_type=data.get("id_type"))
+                services.occupancy_add(room=room, party=person, relation=data["relation"],
+                                       relation_detail=data["relation_detail"],
+                                       move_in_state=data["move_in_state"], by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("%(name)s added to %(room)s.") % {
+                "name": person.name, "room": room.code})
+            return redirect(back)
+    return render(request, "owners/household_form.html",
+                  {"form": form, "room": room, "back": back}, status=400)
+
+
+@require_GET
+def room_list(request: HttpRequest) -> HttpResponse:
+    filters = {k: request.GET.get(k) for k in ("estate", "building", "use", "status",
+                                               "occupancy")}
+    qs = selectors.room_list_for_user(user=request.user, filters=filters)
+    page = keyset_page(qs, fields=["code", "id"], cursor=request.GET.get("cursor"), size=50)
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    return render(request, "owners/room_list.html", {
+        "page": page, "filters": filters, "filter_query": query.urlencode(),
+        "estates": Estate.objects.all(), "status_choices": RoomStatus.choices})
+
+
+@require_GET
+def room_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    room = selectors.room_get_for_user(user=request.user, pk=pk)
+    current, past = selectors.room_people(room=room)
+    return render(request, "owners/room_detail.html", {
+        "room": room, "current": current, "past": past,
+        "activities": selectors.timeline(room=room),
+        "household_form": HouseholdMemberForm(),
+        "can_add_household": request.user.has_perm("owners.add_occupancy"),
+    })
