@@ -9,11 +9,23 @@ from faker import Faker
 
 from . import identity
 from .choices import ActivityKind, EstateKind, Gender, IdType, OccupantRelation, RoomStatus
-from .models import (Activity, Building, Committee, CommitteeMember, Estate, Occupancy,
-                     Ownership, Party, Phone, Room, Tag, Vehicle)
+from .models import (
+    Activity,
+    Building,
+    Committee,
+    CommitteeMember,
+    Estate,
+    Occupancy,
+    Ownership,
+    Party,
+    Phone,
+    Room,
+    Tag,
+    Vehicle,
+)
 from .pinyin import name_keys
 from .services import rooms_bulk_create
-from .validators import resident_id_check_char, mask_id_number, normalise_phone
+from .validators import mask_id_number, normalise_phone, resident_id_check_char
 
 # name, kind, address, [(building, units, floors, rooms per floor, area)]
 ESTATES = [

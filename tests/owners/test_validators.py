@@ -3,9 +3,15 @@ from django.core.exceptions import ValidationError
 
 from owners.choices import IdType, PhoneKind
 from owners.pinyin import name_keys
-from owners.validators import (mask_id_number, normalise_id_number, normalise_phone,
-                               normalise_plate, normalise_resident_id, normalise_uscc,
-                               resident_id_check_char)
+from owners.validators import (
+    mask_id_number,
+    normalise_id_number,
+    normalise_phone,
+    normalise_plate,
+    normalise_resident_id,
+    normalise_uscc,
+    resident_id_check_char,
+)
 
 VALID_ID = "11010519491231002X"
 
