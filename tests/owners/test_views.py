@@ -1,0 +1,176 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from owners.models import Activity, Occupancy, Party
+from tests.owners.factories import OccupancyFactory, OwnershipFactory, PartyFactory, RoomFactory
+
+pytestmark = pytest.mark.django_db
+
+ID = "11010519491231002X"
+
+
+def test_anonymous_goes_to_login_and_roleless_users_are_refused(no_role_user, login):
+    party = PartyFactory()
+    urls = [reverse("owners:party_list"), reverse("owners:party_detail", args=[party.pk]),
+            reverse("owners:room_list")]
+    for url in urls:
+        assert Client().get(url).status_code == 302
+    client = login(no_role_user)
+    assert client.get(reverse("owners:party_detail", args=[party.pk])).status_code == 404
+    assert client.get(reverse("owners:party_create")).status_code == 403
+    assert "<td>" not in client.get(reverse("owners:party_list")).content.decode()
+
+
+def test_front_desk_creates_a_person_with_phone_id_and_plate(front_desk, login):
+    response = login(front_desk).post(reverse("owners:party_create"), {
+        "kind": "person", "name": "张三", "mobile": "138 1234 5678",
+        "other_phones": "0571-88001234 转 8", "id_type": "resident_id", "id_number": ID,
+        "plates": "浙A·12345"})
+    assert response.status_code == 302
+    party = Party.objects.get(name="张三")
+    assert party.id_masked == "110105********002X"
+    assert [p.display for p in party.phones.all()] == ["13812345678", "0571-88001234 转 8"]
+    assert party.vehicles.get().plate == "浙A12345"
+    assert party.history.first().history_user == front_desk
+
+
+def test_a_bad_id_is_explained_in_chinese_and_nothing_typed_is_lost(front_desk, login):
+    response = login(front_desk).post(reverse("owners:party_create"), {
+        "kind": "person", "name": "张三", "mobile": "13812345678",
+        "id_type": "resident_id", "id_number": "110105194912310021", "workplace": "某公司"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "校验码不符" in html
+    assert 'value="张三"' in html and 'value="13812345678"' in html and "某公司" in html
+    assert not Party.objects.exists()
+
+
+def test_an_edit_from_a_stale_page_is_refused(front_desk, login):
+    party = PartyFactory(name="张三")
+    client = login(front_desk)
+    data = {"kind": "person", "name": "张三丰", "edit_version": 1}
+    assert client.post(reverse("owners:party_edit", args=[party.pk]), data).status_code == 302
+    data["name"] = "张三疯"
+    again = client.post(reverse("owners:party_edit", args=[party.pk]), data)
+    assert again.status_code == 200
+    assert "其他人已修改" in again.content.decode()
+    party.refresh_from_db()
+    assert party.name == "张三丰"
+
+
+def test_only_permitted_users_see_the_full_id_and_it_is_audited(front_desk, manager, login):
+    party = PartyFactory(id_number=ID)
+    url = reverse("owners:party_reveal_id", args=[party.pk])
+    page = login(front_desk).get(reverse("owners:party_detail", args=[party.pk]))
+    assert ID not in page.content.decode() and "110105********002X" in page.content.decode()
+    assert "reveal-id" not in page.content.decode()
+    assert login(front_desk).post(url).status_code == 403
+    response = login(manager).post(url)
+    assert ID in response.content.decode()
+    assert AuditEntry.objects.filter(action="owners.id_viewed", actor=manager).count() == 1
+
+
+def test_household_member_is_added_from_the_owner_page(front_desk, login):
+    ownership = OwnershipFactory(party__name="刘旭")
+    back = reverse("owners:party_detail", args=[ownership.party.pk])
+    response = login(front_desk).post(
+        reverse("owners:household_add", args=[ownership.room.pk]),
+        {"name": "刘小明", "relation": "family", "relation_detail": "子女",
+         "move_in_state": "moved_in", "mobile": "13900001111", "back": back}, follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == back
+    assert "刘小明" in html and "刘小明（子女）登记入住" in html
+    assert Occupancy.objects.filter(party__name="刘小明", room=ownership.room).exists()
+
+
+def test_a_bad_household_form_keeps_the_input_and_explains(front_desk, login):
+    room = RoomFactory()
+    response = login(front_desk).post(reverse("owners:household_add", args=[room.pk]),
+                                      {"name": "刘小明", "relation": "family",
+                                       "move_in_state": "moved_in", "mobile": "12345"})
+    assert response.status_code == 400
+    assert "不是有效的电话号码" in response.content.decode()
+    assert 'value="刘小明"' in response.content.decode()
+
+
+def test_service_staff_cannot_add_household_members(service_staff, login):
+    room = RoomFactory()
+    response = login(service_staff).post(reverse("owners:household_add", args=[room.pk]),
+                                         {"name": "x", "relation": "family",
+                                          "move_in_state": "moved_in"})
+    assert response.status_code == 403
+
+
+def test_notes_go_on_the_timeline(front_desk, login):
+    party = PartyFactory()
+    login(front_desk).post(reverse("owners:party_note_add", args=[party.pk]),
+                           {"kind": "feedback", "title": "电梯噪音大", "body": "晚上尤其明显"})
+    assert Activity.objects.get(party=party).title == "电梯噪音大"
+
+
+def test_owner_page_costs_the_same_queries_with_more_rooms_and_history(
+        front_desk, login, django_assert_max_num_queries):
+    ownership = OwnershipFactory()
+    party = ownership.party
+    client = login(front_desk)
+    url = reverse("owners:party_detail", args=[party.pk])
+    with django_assert_max_num_queries(40) as few:
+        assert client.get(url).status_code == 200
+    for _ in range(5):
+        extra = OwnershipFactory(party=party)
+        OccupancyFactory(room=extra.room)
+        OwnershipFactory(room=extra.room)
+        Activity.objects.create(party=party, kind="note", title="x",
+                                occurred_at="2026-01-01T00:00Z")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
+
+
+def test_party_list_pages_by_keyset_with_constant_queries(front_desk, login,
+                                                          django_assert_max_num_queries):
+    client = login(front_desk)
+    PartyFactory.create_batch(3, mobile="13800000000")
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("owners:party_list"))
+    for n in range(60):
+        PartyFactory(mobile=f"1380000{n:04d}")
+    with django_assert_max_num_queries(len(few.captured_queries)) as grown:
+        response = client.get(reverse("owners:party_list"), {"role": ""})
+    assert len(response.context["page"].items) == 50
+    assert "COUNT(" not in " ".join(q["sql"] for q in grown.captured_queries).upper()
+
+
+def test_party_list_filters_by_estate_and_role(front_desk, login):
+    owner = OwnershipFactory(party__name="业主甲")
+    tenant = OccupancyFactory(party__name="租户乙", relation="tenant", room=owner.room)
+    OwnershipFactory(party__name="别处丙")
+    client = login(front_desk)
+    html = client.get(reverse("owners:party_list"),
+                      {"estate": owner.room.estate_id, "role": "owner"}).content.decode()
+    assert "业主甲" in html and "租户乙" not in html and "别处丙" not in html
+    html = client.get(reverse("owners:party_list"),
+                      {"estate": owner.room.estate_id, "role": "occupant"}).content.decode()
+    assert "租户乙" in html and tenant.party.name in html
+
+
+def test_room_list_and_page(front_desk, login, django_assert_max_num_queries):
+    ownership = OwnershipFactory(party__name="王五")
+    client = login(front_desk)
+    with django_assert_max_num_queries(20) as few:
+        assert ownership.room.code in client.get(reverse("owners:room_list")).content.decode()
+    RoomFactory.create_batch(20)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("owners:room_list"))
+    page = client.get(reverse("owners:room_detail", args=[ownership.room.pk]))
+    assert "王五" in page.content.decode()
+
+
+def test_global_search_lands_on_people_and_rooms(front_desk, login):
+    party = PartyFactory(name="张三", mobile="13812345678")
+    room = RoomFactory()
+    html = login(front_desk).get(reverse("portal:search"), {"q": "5678"}).content.decode()
+    assert reverse("owners:party_detail", args=[party.pk]) in html
+    html = login(front_desk).get(reverse("portal:search"), {"q": room.code}).content.decode()
+    assert reverse("owners:room_detail", args=[room.pk]) in html
