@@ -1,0 +1,280 @@
+"""REST resources of the owners area, on the same selectors and services as the pages."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+
+from versioning.api import VersionedSerializerMixin
+
+from . import search, selectors, services
+from .models import Building, Committee, CommitteeMember, Estate, Occupancy, Ownership, Party, Room
+from .validators import normalise_id_number, normalise_phone, normalise_plate
+
+
+def _django_errors(exc: DjangoValidationError) -> serializers.ValidationError:
+    return serializers.ValidationError(exc.messages)
+
+
+class EstateSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Estate
+        fields = ["id", "name", "kind", "address", "phone", "version"]
+
+
+class BuildingSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Building
+        fields = ["id", "estate", "number", "name", "phase", "floors", "version"]
+
+
+class RoomSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+    estate_name = serializers.CharField(source="estate.name", read_only=True)
+
+    class Meta:
+        model = Room
+        fields = ["id", "estate", "estate_name", "building", "unit", "number", "code", "floor",
+                  "gross_area", "inner_area", "use", "status", "primary_contact", "version"]
+        read_only_fields = ["estate", "code"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        unit = attrs.get("unit", getattr(self.instance, "unit", None))
+        building = attrs.get("building", getattr(self.instance, "building", None))
+        if unit is not None and building is not None and unit.building_id != building.pk:
+            raise serializers.ValidationError(
+                {"unit": [_("This unit is not in the chosen building.")]})
+        return attrs
+
+    def create(self, validated_data):
+        room = Room(**validated_data)
+        services.room_prepare(room)
+        room.save()
+        return room
+
+    def update(self, instance, validated_data):
+        for key, value in validated_data.items():
+            if key != "version":
+                setattr(instance, key, value)
+        services.room_prepare(instance)
+        return super().update(instance, validated_data)
+
+
+class PhoneField(serializers.Serializer):
+    display = serializers.CharField(read_only=True)
+    kind = serializers.CharField(read_only=True)
+    is_primary = serializers.BooleanField(read_only=True)
+
+
+class PartySerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+    """ID numbers are write-only; reads show ``id_masked`` only."""
+
+    id_number = serializers.CharField(write_only=True, required=False, allow_blank=True)
+    phones = PhoneField(many=True, read_only=True)
+    phone_numbers = serializers.ListField(child=serializers.CharField(), write_only=True,
+                                          required=False,
+                                          help_text="All numbers, the first is the primary")
+    plates = serializers.ListField(child=serializers.CharField(), required=False,
+                                   write_only=True)
+    vehicles = serializers.SlugRelatedField(many=True, read_only=True, slug_field="plate")
+
+    class Meta:
+        model = Party
+        fields = ["id", "kind", "name", "gender", "birthday", "id_type", "id_masked",
+                  "id_number", "uscc", "email", "workplace", "emergency_name",
+                  "emergency_phone", "emergency_relation", "preferred_channel",
+                  "preferred_time", "notes", "phones", "phone_numbers", "plates", "vehicles",
+                  "version"]
+        read_only_fields = ["id_masked"]
+
+    def validate_phone_numbers(self, values):
+        try:
+            return [normalise_phone(v).display for v in values if v.strip()]
+        except DjangoValidationError as exc:
+            raise _django_errors(exc) from exc
+
+    def validate_plates(self, values):
+        try:
+            return [normalise_plate(v) for v in values if v.strip()]
+        except DjangoValidationError as exc:
+            raise _django_errors(exc) from exc
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if attrs.get("id_number"):
+            try:
+                attrs["id_number"] = normalise_id_number(attrs.get("id_type") or "resident_id",
+                                                         attrs["id_number"])
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError({"id_number": exc.messages}) from exc
+        return attrs
+
+    def _save(self, party, validated_data):
+        phones = validated_data.pop("phone_numbers", None)
+        plates = validated_data.pop("plates", None)
+        id_number = validated_data.pop("id_number", None) or None
+        for key, value in validated_data.items():
+            setattr(party, key, value)
+        try:
+            return services.party_save(party=party, by=self.context["request"].user,
+                                       phones=phones, plates=plates, id_number=id_number,
+                                       id_type=validated_data.get("id_type"))
+        except DjangoValidationError as exc:
+            raise _django_errors(exc) from exc
+
+    def create(self, validated_data):
+        validated_data.pop("version", None)
+        return self._save(Party(), validated_data)
+
+    def update(self, instance, validated_data):
+        from versioning.api import VersionConflict
+        from versioning.services import StaleVersionError, version_claim
+
+        expected = validated_data.pop("version")
+        with transaction.atomic():
+            try:
+                instance.version = version_claim(instance=instance, expected=expected)
+            except StaleVersionError as exc:
+                raise VersionConflict from exc
+            return self._save(instance, validated_data)
+
+
+class OccupancySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Occupancy
+        fields = ["id", "room", "party", "relation", "relation_detail", "start_date",
+                  "end_date", "move_in_state"]
+        read_only_fields = ["end_date"]
+
+    def create(self, validated_data):
+        try:
+            return services.occupancy_add(by=self.context["request"].user, **validated_data)
+        except DjangoValidationError as exc:
+            raise _django_errors(exc) from exc
+
+
+class OwnershipSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Ownership
+        fields = ["id", "room", "party", "share", "start_date", "end_date", "move_in_state",
+                  "certificate_number"]
+        read_only_fields = ["end_date", "certificate_number"]
+
+    def create(self, validated_data):
+        return services.ownership_add(by=self.context["request"].user, **validated_data)
+
+
+class CommitteeMemberSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="party.name", read_only=True)
+
+    class Meta:
+        model = CommitteeMember
+        fields = ["party", "name", "post"]
+
+
+class CommitteeSerializer(serializers.ModelSerializer):
+    members = CommitteeMemberSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Committee
+        fields = ["id", "estate", "term", "term_start", "term_end", "members"]
+
+
+class _Writable(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class EstateViewSet(_Writable):
+    """Estates (小区/项目)."""
+
+    serializer_class = EstateSerializer
+    cursor_ordering = ("name", "id")
+    queryset = Estate.objects.all()
+
+
+@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("estate", int)]))
+class BuildingViewSet(_Writable):
+    """Buildings (楼栋)."""
+
+    serializer_class = BuildingSerializer
+    cursor_ordering = ("id",)
+
+    def get_queryset(self):
+        qs = Building.objects.select_related("estate")
+        estate = self.request.query_params.get("estate")
+        return qs.filter(estate_id=estate) if estate and estate.isdigit() else qs
+
+
+_ROOM_FILTERS = ["estate", "building", "use", "status", "occupancy"]
+
+
+@extend_schema_view(list=extend_schema(parameters=[
+    OpenApiParameter(name, str) for name in [*_ROOM_FILTERS, "q"]]))
+class RoomViewSet(_Writable):
+    """Rooms (房屋), filtered like the room list; ``q`` takes ``3-2-1201`` or ``3栋2单元1201``."""
+
+    serializer_class = RoomSerializer
+    cursor_ordering = ("code", "id")
+
+    def get_queryset(self):
+        params = self.request.query_params
+        qs = selectors.room_list_for_user(user=self.request.user,
+                                          filters={k: params.get(k) for k in _ROOM_FILTERS})
+        if params.get("q"):
+            query = search.parse(params["q"])
+            qs = qs.filter(pk__in=[r.pk for r in search.search_rooms(query, limit=50)])
+        return qs
+
+
+@extend_schema_view(list=extend_schema(parameters=[
+    OpenApiParameter(name, str) for name in ["estate", "building", "role", "tag", "kind",
+                                             "q"]]))
+class PartyViewSet(_Writable):
+    """Owners and occupants. ``q`` takes a name, pinyin, phone or its last four digits,
+    plate or ID number, as the search box does."""
+
+    serializer_class = PartySerializer
+    cursor_ordering = ("name", "id")
+
+    def get_queryset(self):
+        params = self.request.query_params
+        qs = selectors.party_list_for_user(user=self.request.user, filters={
+            k: params.get(k) for k in ("estate", "building", "role", "tag", "kind")})
+        qs = qs.prefetch_related("phones", "vehicles")
+        if params.get("q"):
+            found = search.search_parties(search.parse(params["q"]), limit=50)
+            qs = qs.filter(pk__in=[p.pk for p in found])
+        return qs
+
+
+class OccupancyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Non-owner occupants of rooms; creating one records it on the timeline."""
+
+    serializer_class = OccupancySerializer
+    cursor_ordering = ("id",)
+    queryset = Occupancy.objects.all()
+
+
+class OwnershipViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = OwnershipSerializer
+    cursor_ordering = ("id",)
+    queryset = Ownership.objects.all()
+
+
+class CommitteeViewSet(viewsets.ReadOnlyModelViewSet):
+    """Owners' committees (业主委员会) with their members."""
+
+    serializer_class = CommitteeSerializer
+    cursor_ordering = ("id",)
+    queryset = Committee.objects.prefetch_related("members__party")
+
+
+def register(router) -> None:
+    router.register("estates", EstateViewSet, basename="estate")
+    router.register("buildings", BuildingViewSet, basename="building")
+    router.register("rooms", RoomViewSet, basename="room")
+    router.register("people", PartyViewSet, basename="party")
+    router.register("occupancies", OccupancyViewSet, basename="occupancy")
+    router.register("ownerships", OwnershipViewSet, basename="ownership")
+    router.register("committees", CommitteeViewSet, basename="committee")
