@@ -26,18 +26,29 @@ PORT = 8765
 BASE = f"http://127.0.0.1:{PORT}"
 DEMO_PASSWORD = "wuye-demo-2026"
 
-# (name, path, signed in?)
-PAGES = [
-    ("baseline (trivial view)", "/bench/baseline/", True),
-    ("health check", "/healthz", False),
-    ("login page", "/login/", False),
-    ("dashboard", "/", True),
-    ("staff directory", "/staff/", True),
-    ("staff directory, page 100 by cursor", None, True),
-    ("staff search (phone tail)", "/staff/?q=0042", True),
-    ("global search", "/search/?q=%E7%8E%8B", True),
-    ("API staff list", "/api/v1/staff/", True),
-]
+def pages(targets: dict, staff_page: str) -> list[tuple[str, str, bool, dict]]:
+    """(name, path, signed in?, extra headers) of every page measured."""
+    q = urllib.parse.quote
+    htmx = {"HX-Request": "true"}
+    return [
+        ("baseline (trivial view)", "/bench/baseline/", True, {}),
+        ("health check", "/healthz", False, {}),
+        ("login page", "/login/", False, {}),
+        ("dashboard", "/", True, {}),
+        ("staff directory", "/staff/", True, {}),
+        ("staff directory, page 20 by cursor", staff_page, True, {}),
+        ("staff search (phone tail)", "/staff/?q=0042", True, {}),
+        ("API staff list", "/api/v1/staff/", True, {}),
+        ("search: name", f"/search/?q={q(targets['name'])}", True, htmx),
+        ("search: pinyin initials", f"/search/?q={q(targets['initials'])}", True, htmx),
+        ("search: phone tail", f"/search/?q={targets['tail']}", True, htmx),
+        ("search: room", f"/search/?q={q(targets['room'])}", True, htmx),
+        ("owner page", f"/owners/people/{targets['party']}/", True, {}),
+        ("room page", f"/owners/rooms/{targets['room_id']}/", True, {}),
+        ("owner list", "/owners/people/", True, {}),
+        ("room list, one estate", "/owners/rooms/?estate=10", True, {}),
+        ("API people, search", f"/api/v1/people/?q={targets['tail']}", True, {}),
+    ]
 
 
 def env_for(args) -> dict:
@@ -86,9 +97,9 @@ def sign_in() -> tuple[str, str]:
     cookies = "; ".join(f"{c.name}={c.value}" for c in jar)
     if "sessionid" not in cookies:
         raise SystemExit("could not sign in as frontdesk")
-    # The cursor of page 100 of the directory, found by following "next" links.
+    # The cursor of page 20 of the directory, found by following "next" links.
     url = "/staff/"
-    for _ in range(99):
+    for _ in range(19):
         html = opener.open(f"{BASE}{url}").read().decode()
         marker = 'rel="next"'
         cut = html.rfind("href=", 0, html.find(marker))
@@ -96,11 +107,14 @@ def sign_in() -> tuple[str, str]:
     return cookies, url
 
 
-def wrk(path: str, cookies: str | None, duration: int, connections: int) -> dict:
+def wrk(path: str, cookies: str | None, duration: int, connections: int,
+        headers: dict) -> dict:
     cmd = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
            "-s", str(ROOT / "bench" / "report.lua")]
     if cookies:
         cmd += ["-H", f"Cookie: {cookies}"]
+    for name, value in headers.items():
+        cmd += ["-H", f"{name}: {value}"]
     out = subprocess.run([*cmd, f"{BASE}{path}"], capture_output=True, text=True,
                          check=True).stdout
     result = json.loads(out.strip().splitlines()[-1])
@@ -114,7 +128,10 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per page")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--staff", type=int, default=20_000, help="staff rows to scale to")
+    parser.add_argument("--staff", type=int, default=2_000, help="staff rows to scale to")
+    parser.add_argument("--rooms", type=int, default=100_000)
+    parser.add_argument("--people", type=int, default=200_000)
+    parser.add_argument("--estates", type=int, default=50)
     parser.add_argument("--database-url",
                         default="postgres://postgres@127.0.0.1:5432/wuye_crm_bench")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
@@ -126,7 +143,11 @@ def main() -> None:
     ensure_database(args.database_url)
     run([PY, "manage.py", "migrate", "--noinput", "-v0"], env)
     run([PY, "manage.py", "seed_demo"], env)
-    run([PY, "-m", "bench.scale", "--staff", str(args.staff)], env)
+    run([PY, "-m", "bench.scale", "--staff", str(args.staff), "--rooms", str(args.rooms),
+         "--people", str(args.people), "--estates", str(args.estates)], env)
+    targets = json.loads(subprocess.run(
+        [PY, "-m", "bench.scale", "--targets"], cwd=ROOT, env=env, check=True,
+        capture_output=True, text=True).stdout.strip().splitlines()[-1])
     run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env)
 
     server = subprocess.Popen(
@@ -140,20 +161,20 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        cookies, page100 = sign_in()
+        cookies, staff_page = sign_in()
         rows = []
-        for name, path, signed_in in PAGES:
-            path = path or page100
-            wrk(path, cookies if signed_in else None, 2, args.connections)  # warm-up
-            rows.append((name, wrk(path, cookies if signed_in else None, args.duration,
-                                   args.connections)))
+        for name, path, signed_in, headers in pages(targets, staff_page):
+            cookie = cookies if signed_in else None
+            wrk(path, cookie, 2, args.connections, headers)  # warm-up
+            rows.append((name, wrk(path, cookie, args.duration, args.connections, headers)))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
     base = rows[0][1]
     print(f"\n{args.workers} gunicorn sync workers, wrk {args.connections} connections, "
-          f"{args.duration}s per page, {args.staff:,} staff rows\n")
+          f"{args.duration}s per page; {args.staff:,} staff, {args.estates} estates, "
+          f"{args.rooms:,} rooms, {args.people:,} people\n")
     print(f"{'page':40} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7} "
           f"{'rps/base':>9} {'p95/base':>9}")
     for name, r in rows:

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -151,3 +152,80 @@ def room_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "household_form": HouseholdMemberForm(),
         "can_add_household": request.user.has_perm("owners.add_occupancy"),
     })
+
+
+# --- Import and export ------------------------------------------------------------------
+
+@require_GET
+def party_export(request: HttpRequest) -> HttpResponse:
+    """The filtered owner list as .xlsx (IDs masked unless the user may see them)."""
+    _require(request, "owners.export_party")
+    from django.http import FileResponse
+    from django.utils import timezone
+
+    from .exports import party_export as export
+
+    filters = PartyFilterForm(request.GET or None)
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    values = {"estate": getattr(cleaned.get("estate"), "pk", None), "role": cleaned.get("role"),
+              "tag": getattr(cleaned.get("tag"), "pk", None), "kind": cleaned.get("kind")}
+    qs = selectors.party_list_for_user(user=request.user, filters=values)
+    out = export(queryset=qs, by=request.user, filters=values)
+    name = _("owners-%(date)s.xlsx") % {"date": timezone.localdate().strftime("%Y%m%d")}
+    return FileResponse(out, as_attachment=True, filename=name, content_type=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+
+
+@require_GET
+def roster_template(request: HttpRequest) -> HttpResponse:
+    _require(request, "owners.add_party")
+    from .imports import template_workbook
+
+    response = HttpResponse(template_workbook(), content_type=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=_("roster-template.xlsx"))
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def roster_import(request: HttpRequest) -> HttpResponse:
+    """Upload → check every row → confirm (all rows, or skipping the bad ones)."""
+    _require(request, "owners.add_party")
+    _require(request, "owners.add_room")
+    from uploads.choices import FileKind
+    from uploads.selectors import stored_file_get_for_user
+    from uploads.services import stored_file_create
+
+    from .imports import roster_apply, roster_check
+
+    context: dict = {}
+    if request.method == "POST" and request.FILES.get("roster"):
+        try:
+            stored = stored_file_create(upload=request.FILES["roster"],
+                                        kind=FileKind.SPREADSHEET, by=request.user)
+        except ValidationError as exc:
+            context["error"] = " ".join(exc.messages)
+        else:
+            with stored.file.open("rb") as handle:
+                check = roster_check(handle.read())
+            context.update(check=check, stored=stored)
+    elif request.method == "POST" and request.POST.get("stored"):
+        stored = stored_file_get_for_user(user=request.user, pk=request.POST["stored"])
+        with stored.file.open("rb") as handle:
+            check = roster_check(handle.read())
+        try:
+            counts = roster_apply(check=check, by=request.user,
+                                  skip_bad_rows=request.POST.get("skip_bad_rows") == "1")
+        except ValidationError as exc:
+            context.update(check=check, stored=stored, error=" ".join(exc.messages))
+        else:
+            messages.success(request, _(
+                "Imported: %(links)s people linked to rooms, %(people)s new people, %(rooms)s "
+                "new rooms; %(unchanged)s rows were already on record, %(skipped)s skipped.")
+                % counts)
+            return redirect("owners:party_list")
+    elif request.method == "POST":
+        context["error"] = _("Choose the roster file to upload.")
+    return render(request, "owners/roster_import.html", context,
+                  status=400 if context.get("error") else 200)

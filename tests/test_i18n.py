@@ -12,22 +12,34 @@ from django.utils import formats, timezone, translation
 LOCALE = Path(settings.BASE_DIR) / "locale"
 
 
-def _entries(po: Path) -> list[tuple[str, str, bool]]:
-    text = po.read_text(encoding="utf-8")
+def _strings(block: str, keyword: str) -> str:
+    """The concatenated string after ``keyword`` (e.g. ``msgid ``) in a catalog entry."""
+    lines, taking = [], False
+    for line in block.splitlines():
+        if line.startswith(keyword):
+            taking = True
+            line = line[len(keyword):]
+        elif not line.startswith('"'):
+            taking = False
+        if taking:
+            lines.append(line)
+    return "".join(re.findall(r'"(.*)"', "\n".join(lines)))
+
+
+def _entries(po: Path) -> list[tuple[str, str, str, bool]]:
+    """(msgid, msgid_plural, first msgstr, fuzzy) of each entry."""
     entries = []
-    for block in text.split("\n\n"):
-        fuzzy = "#, fuzzy" in block
-        msgid = "".join(re.findall(r'"(.*)"', block.split("msgid ", 1)[1].split("msgstr")[0])) \
-            if "msgid " in block else ""
-        msgstr = "".join(re.findall(r'"(.*)"', block.split("msgstr ", 1)[1])) \
-            if "msgstr " in block else ""
-        entries.append((msgid, msgstr, fuzzy))
+    for block in po.read_text(encoding="utf-8").split("\n\n"):
+        plural = _strings(block, "msgid_plural ")
+        msgstr = _strings(block, "msgstr[0] ") if plural else _strings(block, "msgstr ")
+        entries.append((_strings(block, "msgid "), plural, msgstr, "#, fuzzy" in block))
     return entries
 
 
 def test_every_chinese_message_is_translated_and_not_fuzzy():
     po = LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po"
-    missing = [msgid for msgid, msgstr, fuzzy in _entries(po) if msgid and (not msgstr or fuzzy)]
+    missing = [msgid for msgid, _plural, msgstr, fuzzy in _entries(po)
+               if msgid and (not msgstr or fuzzy)]
     assert missing == []
 
 
@@ -35,8 +47,12 @@ def test_compiled_catalog_matches_the_source():
     po = LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po"
     with open(LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.mo", "rb") as handle:
         catalog = gettext.GNUTranslations(handle)
-    for msgid, msgstr, _fuzzy in _entries(po):
-        if msgid and "\\" not in msgid:
+    for msgid, plural, msgstr, _fuzzy in _entries(po):
+        if not msgid or "\\" in msgid:
+            continue
+        if plural:
+            assert catalog.ngettext(msgid, plural, 2) == msgstr, msgid
+        else:
             assert catalog.gettext(msgid) == msgstr, msgid
 
 
