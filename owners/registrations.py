@@ -1,5 +1,6 @@
 """What the owners area adds to the shell: navigation, search, dashboard figures."""
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -29,13 +30,29 @@ def _search(user, text: str, limit: int) -> list[search.SearchHit]:
     return hits
 
 
+CARD_CACHE_KEY = "owners:dashboard-figures"
+# Counting distinct people over hundreds of thousands of tenures takes tens of
+# milliseconds; the figures are shared by every user, so one count a minute is enough.
+CARD_CACHE_SECONDS = 60
+
+
+def _card_figures() -> dict:
+    return {
+        "rooms": Room.objects.aggregate(total=Count("id"),
+                                        vacant=Count("id", filter=Q(status="vacant"))),
+        "owners": Ownership.objects.filter(current_q()).values("party").distinct().count(),
+        "occupants": Occupancy.objects.filter(current_q()).values("party").distinct().count(),
+    }
+
+
 def _card(user) -> dashboard.Card | None:
     if not user.has_perm("owners.view_room"):
         return None
-    rooms = Room.objects.aggregate(total=Count("id"),
-                                   vacant=Count("id", filter=Q(status="vacant")))
-    owners = Ownership.objects.filter(current_q()).values("party").distinct().count()
-    occupants = Occupancy.objects.filter(current_q()).values("party").distinct().count()
+    figures = cache.get(CARD_CACHE_KEY)
+    if figures is None:
+        figures = _card_figures()
+        cache.set(CARD_CACHE_KEY, figures, CARD_CACHE_SECONDS)
+    rooms, owners, occupants = figures["rooms"], figures["owners"], figures["occupants"]
     return dashboard.Card(title=_("Rooms and residents"), icon="buildings", order=100, figures=[
         dashboard.Figure(label=_("Rooms"), value=rooms["total"],
                          url=reverse("owners:room_list")),

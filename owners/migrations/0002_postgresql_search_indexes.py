@@ -7,10 +7,6 @@ CREATE = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS owners_party_name_prefix ON owners_party "
     "(name varchar_pattern_ops)",
-    "CREATE INDEX IF NOT EXISTS owners_party_pinyin_prefix ON owners_party "
-    "(name_pinyin varchar_pattern_ops)",
-    "CREATE INDEX IF NOT EXISTS owners_party_initials_prefix ON owners_party "
-    "(name_initials varchar_pattern_ops)",
     "CREATE INDEX IF NOT EXISTS owners_party_name_trgm ON owners_party "
     "USING gin (name gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS owners_vehicle_plate_prefix ON owners_vehicle "
@@ -18,8 +14,6 @@ CREATE = [
 ]
 DROP = [
     "DROP INDEX IF EXISTS owners_party_name_prefix",
-    "DROP INDEX IF EXISTS owners_party_pinyin_prefix",
-    "DROP INDEX IF EXISTS owners_party_initials_prefix",
     "DROP INDEX IF EXISTS owners_party_name_trgm",
     "DROP INDEX IF EXISTS owners_vehicle_plate_prefix",
 ]

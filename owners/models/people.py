@@ -34,10 +34,8 @@ class Party(VersionedModel):
     kind = models.CharField(_("kind"), max_length=10, choices=PartyKind.choices,
                             default=PartyKind.PERSON)
     name = models.CharField(_("name"), max_length=100)
-    name_pinyin = models.CharField(_("name in pinyin"), max_length=400, editable=False,
-                                   db_index=True)
-    name_initials = models.CharField(_("pinyin initials"), max_length=100, editable=False,
-                                     db_index=True)
+    name_pinyin = models.CharField(_("name in pinyin"), max_length=400, editable=False)
+    name_initials = models.CharField(_("pinyin initials"), max_length=100, editable=False)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     birthday = models.DateField(_("birthday"), null=True, blank=True)
     id_type = models.CharField(_("ID document"), max_length=30, choices=IdType.choices,
@@ -79,7 +77,11 @@ class Party(VersionedModel):
         verbose_name = _("owner or occupant")
         verbose_name_plural = _("owners and occupants")
         ordering = ["name", "id"]
-        indexes = [models.Index(fields=["name", "id"], name="owners_party_name_idx")]
+        indexes = [
+            models.Index(fields=["name", "id"], name="owners_party_name_idx"),
+            models.Index(fields=["name_initials", "id"], name="owners_party_initials_idx"),
+            models.Index(fields=["name_pinyin", "id"], name="owners_party_pinyin_idx"),
+        ]
         permissions = [
             ("view_full_id", _("Can see full ID numbers")),
             ("export_party", _("Can export owners and occupants")),

@@ -174,3 +174,19 @@ def test_global_search_lands_on_people_and_rooms(front_desk, login):
     assert reverse("owners:party_detail", args=[party.pk]) in html
     html = login(front_desk).get(reverse("portal:search"), {"q": room.code}).content.decode()
     assert reverse("owners:room_detail", args=[room.pk]) in html
+
+
+def test_dashboard_shows_room_and_resident_figures(front_desk, login,
+                                                   django_assert_max_num_queries):
+    OwnershipFactory.create_batch(3)
+    OccupancyFactory()
+    client = login(front_desk)
+    response = client.get(reverse("portal:home"))
+    assert "房屋与住户" in response.content.decode()
+    [card] = [c for c in response.context["cards"] if str(c.title) == "房屋与住户"]
+    values = {str(f.label): f.value for f in card.figures}
+    assert values == {"房屋": 4, "空置房屋": 4, "业主": 3, "非业主使用人": 1}
+    with django_assert_max_num_queries(12) as cached:
+        client.get(reverse("portal:home"))
+    sql = " ".join(q["sql"] for q in cached.captured_queries)
+    assert "owners_ownership" not in sql  # the shared figures come from the cache
