@@ -162,3 +162,27 @@ class ActivityAdmin(admin.ModelAdmin):
 admin.site.register(models.Phone, list_display=["display", "party", "kind", "tail"],
                     search_fields=["tail", "e164"], list_filter=["kind"],
                     raw_id_fields=["party"])
+
+
+@admin.register(models.DocumentTemplate)
+class DocumentTemplateAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "version", "is_active", "uploaded_by", "created_at"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name"]
+    readonly_fields = ["kind", "name", "version", "file", "uploaded_by"]
+
+    def has_add_permission(self, request):
+        # Templates are uploaded on the templates page, which checks the file.
+        return False
+
+
+@admin.register(models.ServiceDocument)
+class ServiceDocumentAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["number", "kind", "title", "party", "room", "status", "amount",
+                    "start_date", "end_date"]
+    list_filter = ["kind", "status"]
+    search_fields = ["number", "title", "party__name"]
+    list_select_related = ["party", "room"]
+    raw_id_fields = ["party", "room", "template", "file", "created_by"]
+    paginator = CappedCountPaginator
+    show_full_result_count = False

@@ -1,11 +1,14 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from uploads.choices import FileKind
+from uploads.forms import CheckedFileField
 from versioning.forms import VersionedModelForm
 
 from .choices import ActivityKind, Gender, IdType, MoveInState, OccupantRelation, PartyKind
-from .models import Estate, Party, Tag
+from .models import DocumentKind, DocumentTemplate, Estate, Party, Room, Tag
 from .validators import normalise_id_number, normalise_phone, normalise_plate
 
 
@@ -147,3 +150,38 @@ class PartyFilterForm(forms.Form):
     tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.all(), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False,
                              choices=[("", _("All")), *PartyKind.choices])
+
+
+class TemplateUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
+    name = forms.CharField(label=_("Name"), max_length=100,
+                           help_text=_("The same name adds a new version"))
+    file = CheckedFileField(label=_("Word template (.docx)"), kind=FileKind.DOCUMENT)
+    notes = forms.CharField(label=_("Notes"), max_length=200, required=False)
+
+
+class DocumentForm(forms.Form):
+    template = forms.ModelChoiceField(
+        label=_("Template"), queryset=DocumentTemplate.objects.filter(is_active=True))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    room = forms.ModelChoiceField(label=_("Room"), queryset=Room.objects.none(),
+                                  required=False)
+    amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=12, decimal_places=2,
+                                min_value=0, required=False)
+    start_date = forms.DateField(label=_("Starts"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label=_("Ends"), required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, party=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if party is not None:
+            self.fields["room"].queryset = Room.objects.filter(
+                Q(ownerships__party=party) | Q(occupancies__party=party)).distinct()
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date is before the start date."))
+        return cleaned

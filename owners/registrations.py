@@ -6,9 +6,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal import dashboard, navigation, search
+from uploads.access import register_access_rule
 
 from . import search as owner_search
-from .models import Occupancy, Ownership, Room
+from .models import Occupancy, Ownership, Room, ServiceDocument
 from .selectors import current_q
 
 
@@ -69,7 +70,13 @@ navigation.register(navigation.NavItem(
     key="owners-people", label=_("Owners and occupants"), url_name="owners:party_list",
     icon="people", order=10, visible=lambda user: user.has_perm("owners.view_party")))
 navigation.register(navigation.NavItem(
+    key="owners-templates", label=_("Document templates"), url_name="owners:template_list",
+    icon="file-earmark-word", order=12,
+    visible=lambda user: user.has_perm("owners.add_documenttemplate")))
+navigation.register(navigation.NavItem(
     key="owners-rooms", label=_("Rooms"), url_name="owners:room_list", icon="house-door",
     order=11, visible=lambda user: user.has_perm("owners.view_room")))
 search.register("owners", _search)
+register_access_rule(ServiceDocument,
+                     lambda user, document: user.has_perm("owners.view_servicedocument"))
 dashboard.register("owners", _card)

@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from .models import Activity, Occupancy, Ownership, Party, Phone, Room
+from .models import Activity, Occupancy, Ownership, Party, Phone, Room, ServiceDocument
 
 
 def current_q(prefix: str = "") -> Q:
@@ -137,3 +137,10 @@ def timeline(*, party: Party | None = None, room: Room | None = None,
     if room is not None:
         qs = qs.filter(room=room)
     return list(qs.order_by("-occurred_at", "-id")[:limit])
+
+
+def party_documents(*, party: Party, user) -> list[ServiceDocument]:
+    """The party's proposals and contracts, newest first (one query)."""
+    if not user.has_perm("owners.view_servicedocument"):
+        return []
+    return list(party.documents.select_related("room", "template", "file")[:50])

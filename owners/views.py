@@ -45,6 +45,7 @@ def party_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "current_rooms": current,
         "past_rooms": past,
         "activities": selectors.timeline(party=party),
+        "documents": selectors.party_documents(party=party, user=request.user),
         "panels": panels.panels_for(party, request.user),
         "note_form": NoteForm(),
         "household_form": HouseholdMemberForm(),
@@ -229,3 +230,73 @@ def roster_import(request: HttpRequest) -> HttpResponse:
         context["error"] = _("Choose the roster file to upload.")
     return render(request, "owners/roster_import.html", context,
                   status=400 if context.get("error") else 200)
+
+
+# --- Proposals and contracts ------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+def template_list(request: HttpRequest) -> HttpResponse:
+    """Managers upload Word templates; each upload under a known name is a new version."""
+    _require(request, "owners.view_documenttemplate")
+    from .documents import PLACEHOLDERS, template_upload
+    from .forms import TemplateUploadForm
+    from .models import DocumentTemplate
+
+    form = TemplateUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        _require(request, "owners.add_documenttemplate")
+        if form.is_valid():
+            try:
+                template = template_upload(
+                    kind=form.cleaned_data["kind"], name=form.cleaned_data["name"],
+                    upload=form.cleaned_data["file"], by=request.user,
+                    notes=form.cleaned_data["notes"])
+            except ValidationError as exc:
+                form.add_error("file", exc)
+            else:
+                messages.success(request, _("Template %(name)s saved.") % {"name": template})
+                return redirect("owners:template_list")
+    templates = DocumentTemplate.objects.select_related("uploaded_by", "file")
+    return render(request, "owners/template_list.html", {
+        "form": form, "templates": templates, "placeholders": PLACEHOLDERS},
+        status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def document_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Generate a proposal or contract for an owner; the file is kept on their record."""
+    _require(request, "owners.add_servicedocument")
+    party = selectors.party_get_for_user(user=request.user, pk=pk)
+    from .documents import document_generate
+    from .forms import DocumentForm
+
+    form = DocumentForm(request.POST or None, party=party)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = document_generate(party=party, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("%(number)s created.") % {"number": document.number})
+            return redirect(reverse("owners:party_detail", args=[party.pk]) + "#documents")
+    return render(request, "owners/document_form.html", {"form": form, "party": party},
+                  status=400 if form.errors else 200)
+
+
+@require_POST
+def document_status(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "owners.change_servicedocument")
+    from .documents import document_set_status
+    from .models import ServiceDocument
+
+    document = ServiceDocument.objects.filter(pk=pk).select_related("party").first()
+    if document is None or not request.user.has_perm("owners.view_party"):
+        from django.http import Http404
+
+        raise Http404
+    status = request.POST.get("status")
+    if status in ServiceDocument.Status.values:
+        document_set_status(document=document, status=status, by=request.user)
+        messages.success(request, _("Status of %(number)s: %(status)s.") % {
+            "number": document.number, "status": document.get_status_display()})
+    return redirect(reverse("owners:party_detail", args=[document.party_id]) + "#documents")

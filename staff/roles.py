@@ -50,6 +50,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "owners.add_occupancy",
         "owners.change_occupancy",
         "owners.add_activity",
+        "owners.view_documenttemplate",
+        "owners.view_servicedocument",
+        "owners.add_servicedocument",
+        "owners.change_servicedocument",
     ],
     Role.DISPATCHER: [
         "staff.view_department",

@@ -1,10 +1,27 @@
 from .activity import Activity
 from .committee import Committee, CommitteeMeeting, CommitteeMember
+from .documents import DocumentKind, DocumentTemplate, ServiceDocument
 from .people import Party, Pet, Phone, Tag, Vehicle
 from .structure import Building, Estate, Room, Unit
 from .tenure import Occupancy, Ownership
 
 __all__ = [
-    "Activity", "Building", "Committee", "CommitteeMeeting", "CommitteeMember", "Estate",
-    "Occupancy", "Ownership", "Party", "Pet", "Phone", "Room", "Tag", "Unit", "Vehicle",
+    "Activity",
+    "Building",
+    "Committee",
+    "CommitteeMeeting",
+    "CommitteeMember",
+    "DocumentKind",
+    "DocumentTemplate",
+    "Estate",
+    "Occupancy",
+    "Ownership",
+    "Party",
+    "Pet",
+    "Phone",
+    "Room",
+    "ServiceDocument",
+    "Tag",
+    "Unit",
+    "Vehicle",
 ]
