@@ -7,8 +7,17 @@ from uploads.choices import FileKind
 from uploads.forms import CheckedFileField
 from versioning.forms import VersionedModelForm
 
-from .choices import ActivityKind, Gender, IdType, MoveInState, OccupantRelation, PartyKind
-from .models import DocumentKind, DocumentTemplate, Estate, Party, Room, Tag
+from .choices import (
+    ActivityKind,
+    Gender,
+    IdType,
+    MoveInState,
+    OccupantRelation,
+    PartyKind,
+    RoomStatus,
+    RoomUse,
+)
+from .models import Building, DocumentKind, DocumentTemplate, Estate, Party, Room, Tag
 from .validators import normalise_id_number, normalise_phone, normalise_plate
 
 
@@ -142,14 +151,91 @@ class NoteForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 3}))
 
 
+PARTY_SORTS = {"name": ["name", "id"], "newest": ["-id"]}
+ROOM_SORTS = {"room": ["code", "id"], "floor": ["floor", "id"]}
+
+
 class PartyFilterForm(forms.Form):
     estate = forms.ModelChoiceField(label=_("Estate"), queryset=Estate.objects.all(),
                                     required=False)
+    building = forms.ModelChoiceField(label=_("Building"), queryset=Building.objects.none(),
+                                      required=False)
     role = forms.ChoiceField(label=_("Role"), required=False, choices=[
         ("", _("Owners and occupants")), ("owner", _("Owners")), ("occupant", _("Occupants"))])
     tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.all(), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False,
                              choices=[("", _("All")), *PartyKind.choices])
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[
+        ("name", _("Name")), ("newest", _("Newest first"))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _prepare_filters(self)
+
+
+class RoomFilterForm(forms.Form):
+    estate = forms.ModelChoiceField(label=_("Estate"), queryset=Estate.objects.all(),
+                                    required=False)
+    building = forms.ModelChoiceField(label=_("Building"), queryset=Building.objects.none(),
+                                      required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("All")), *RoomStatus.choices])
+    use = forms.ChoiceField(label=_("Use"), required=False,
+                            choices=[("", _("All")), *RoomUse.choices])
+    occupancy = forms.ChoiceField(label=_("Residents"), required=False, choices=[
+        ("", _("All")), ("no_owner", _("No current owner")),
+        ("has_occupants", _("Has non-owner occupants"))])
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[
+        ("room", _("Room")), ("floor", _("Floor"))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _prepare_filters(self)
+
+
+def _prepare_filters(form: forms.Form) -> None:
+    """Bootstrap classes; the buildings of the chosen estate (choosing one re-submits)."""
+    for field in form.fields.values():
+        field.widget.attrs["class"] = "form-select"
+    form.fields["estate"].widget.attrs["class"] = "form-select js-autosubmit"
+    estate = form.data.get("estate") if form.is_bound else None
+    if estate and str(estate).isdigit():
+        form.fields["building"].queryset = Building.objects.filter(estate_id=estate)
+
+
+class RoomPatternForm(forms.Form):
+    """Create a building's rooms from floors × rooms per floor."""
+
+    building = forms.ModelChoiceField(label=_("Building"),
+                                      queryset=Building.objects.select_related("estate"))
+    units = forms.CharField(label=_("Units"), required=False,
+                            help_text=_("e.g. 1,2; leave empty if the building has no units"))
+    floor_from = forms.IntegerField(label=_("From floor"), initial=1, min_value=-5,
+                                    max_value=200)
+    floor_to = forms.IntegerField(label=_("To floor"), min_value=-5, max_value=200)
+    rooms_per_floor = forms.IntegerField(label=_("Rooms per floor"), min_value=1,
+                                         max_value=99)
+    gross_area = forms.DecimalField(label=_("Gross area (m²)"), required=False, min_value=0,
+                                    max_digits=9, decimal_places=2)
+    use = forms.ChoiceField(label=_("Use"), choices=RoomUse.choices, initial=RoomUse.HOME)
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("floor_from"), cleaned.get("floor_to")
+        if low is not None and high is not None and low > high:
+            self.add_error("floor_to", _("The floors must run upwards, 200 at most."))
+        cleaned["unit_list"] = _lines(cleaned.get("units") or "")
+        return cleaned
+
+
+class ContactForm(forms.Form):
+    contact = forms.ModelChoiceField(label=_("Primary contact"), queryset=Party.objects.none(),
+                                     required=False)
+
+    def __init__(self, *args, choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = choices if choices is not None else \
+            Party.objects.none()
 
 
 class TemplateUploadForm(forms.Form):

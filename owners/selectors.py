@@ -53,7 +53,9 @@ def party_get_for_user(*, user, pk) -> Party:
     if not _can_view(user):
         raise Http404
     try:
-        return Party.objects.prefetch_related("phones", "vehicles", "pets", "tags").get(pk=pk)
+        return Party.objects.select_related("primary_contact").prefetch_related(
+            "phones", "vehicles", "pets", "tags", "committee_posts__committee__estate",
+        ).get(pk=pk)
     except (Party.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
 

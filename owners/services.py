@@ -242,3 +242,13 @@ def note_add(*, by, kind: str, title: str, body: str = "", party: Party | None =
     """The front desk records a visit, call, note or feedback on the timeline."""
     return activity_record(party=party, room=room, kind=kind, title=title, body=body,
                            actor=by)
+
+
+@transaction.atomic
+def party_set_contact(*, party: Party, contact: Party | None, by) -> None:
+    """Name whom to call about ``party``'s matters (validated by the caller's choices)."""
+    if contact is not None and contact.pk == party.pk:
+        raise ValidationError(_("A person cannot be their own contact."))
+    party.primary_contact = contact
+    party.save(update_fields=["primary_contact", "updated_at"])
+    audit_record(actor=by, action="owners.party_contact_set", target=party)

@@ -12,7 +12,13 @@ from portal.pagination import keyset_page
 
 from . import panels, selectors, services
 from .choices import RoomStatus
-from .forms import HouseholdMemberForm, NoteForm, PartyFilterForm, PartyForm
+from .forms import (
+    PARTY_SORTS,
+    HouseholdMemberForm,
+    NoteForm,
+    PartyFilterForm,
+    PartyForm,
+)
 from .models import Estate, Party
 
 
@@ -25,14 +31,20 @@ def _require(request: HttpRequest, perm: str) -> None:
 def party_list(request: HttpRequest) -> HttpResponse:
     filters = PartyFilterForm(request.GET or None)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
-    qs = selectors.party_list_for_user(user=request.user, filters={
-        "estate": getattr(cleaned.get("estate"), "pk", None), "role": cleaned.get("role"),
-        "tag": getattr(cleaned.get("tag"), "pk", None), "kind": cleaned.get("kind")})
-    page = keyset_page(qs, fields=["name", "id"], cursor=request.GET.get("cursor"), size=50)
+    qs = selectors.party_list_for_user(user=request.user, filters=_party_filters(cleaned))
+    page = keyset_page(qs, fields=PARTY_SORTS.get(cleaned.get("sort") or "name"),
+                       cursor=request.GET.get("cursor"), size=50)
     query = request.GET.copy()
     query.pop("cursor", None)
     return render(request, "owners/party_list.html",
                   {"page": page, "filters": filters, "filter_query": query.urlencode()})
+
+
+def _party_filters(cleaned: dict) -> dict:
+    return {"estate": getattr(cleaned.get("estate"), "pk", None),
+            "building": getattr(cleaned.get("building"), "pk", None),
+            "role": cleaned.get("role"), "tag": getattr(cleaned.get("tag"), "pk", None),
+            "kind": cleaned.get("kind")}
 
 
 @require_GET
@@ -40,8 +52,10 @@ def party_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The front desk's console for one person: rooms, household, contacts, timeline."""
     party = selectors.party_get_for_user(user=request.user, pk=pk)
     current, past = selectors.party_rooms(party=party)
+    household = {t.party_id: t.party for link in current for _role, t in link.household}
     return render(request, "owners/party_detail.html", {
         "party": party,
+        "household_people": list(household.values()),
         "current_rooms": current,
         "past_rooms": past,
         "activities": selectors.timeline(party=party),
@@ -168,8 +182,7 @@ def party_export(request: HttpRequest) -> HttpResponse:
 
     filters = PartyFilterForm(request.GET or None)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
-    values = {"estate": getattr(cleaned.get("estate"), "pk", None), "role": cleaned.get("role"),
-              "tag": getattr(cleaned.get("tag"), "pk", None), "kind": cleaned.get("kind")}
+    values = _party_filters(cleaned)
     qs = selectors.party_list_for_user(user=request.user, filters=values)
     out = export(queryset=qs, by=request.user, filters=values)
     name = _("owners-%(date)s.xlsx") % {"date": timezone.localdate().strftime("%Y%m%d")}
@@ -300,3 +313,83 @@ def document_status(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Status of %(number)s: %(status)s.") % {
             "number": document.number, "status": document.get_status_display()})
     return redirect(reverse("owners:party_detail", args=[document.party_id]) + "#documents")
+
+
+# --- Structure, contacts, committees ----------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+def rooms_generate(request: HttpRequest) -> HttpResponse:
+    """Managers create a building's rooms from a pattern instead of typing 600 rooms."""
+    _require(request, "owners.add_room")
+    from .forms import RoomPatternForm
+
+    form = RoomPatternForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = services.rooms_bulk_create(
+                building=data["building"], units=data["unit_list"],
+                floor_from=data["floor_from"], floor_to=data["floor_to"],
+                rooms_per_floor=data["rooms_per_floor"], gross_area=data["gross_area"],
+                use=data["use"], by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("%(n)s rooms created in %(building)s.") % {
+                "n": created, "building": data["building"]})
+            return redirect(reverse("owners:room_list") + f"?building={data['building'].pk}"
+                            f"&estate={data['building'].estate_id}")
+    return render(request, "owners/rooms_generate.html", {"form": form},
+                  status=400 if form.errors else 200)
+
+
+@require_POST
+def room_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    """Choose the room's primary contact among its current owners and occupants."""
+    _require(request, "owners.change_room")
+    room = selectors.room_get_for_user(user=request.user, pk=pk)
+    from .forms import ContactForm
+
+    current, _past = selectors.room_people(room=room)
+    form = ContactForm(request.POST, choices=Party.objects.filter(
+        pk__in=[t.party_id for t in current]))
+    if form.is_valid():
+        services.room_set_primary_contact(room=room, party=form.cleaned_data["contact"],
+                                          by=request.user)
+        messages.success(request, _("Primary contact saved."))
+    else:
+        messages.error(request, _("Choose one of the people of this room."))
+    return redirect("owners:room_detail", pk=room.pk)
+
+
+@require_POST
+def party_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    """Whom to call about an owner's matters: someone of the same household."""
+    _require(request, "owners.change_party")
+    party = selectors.party_get_for_user(user=request.user, pk=pk)
+    from .forms import ContactForm
+
+    current, _past = selectors.party_rooms(party=party)
+    household = {t.party_id for link in current for _role, t in link.household}
+    form = ContactForm(request.POST, choices=Party.objects.filter(pk__in=household))
+    if form.is_valid():
+        services.party_set_contact(party=party, contact=form.cleaned_data["contact"],
+                                   by=request.user)
+        messages.success(request, _("Primary contact saved."))
+    else:
+        messages.error(request, _("Choose one of the people of this household."))
+    return redirect("owners:party_detail", pk=party.pk)
+
+
+@require_GET
+def committee_list(request: HttpRequest) -> HttpResponse:
+    """Owners' committees of every estate with their members and latest meetings."""
+    _require(request, "owners.view_committee")
+    from django.db.models import Prefetch
+
+    from .models import Committee, CommitteeMeeting
+
+    committees = Committee.objects.select_related("estate").prefetch_related(
+        "members__party",
+        Prefetch("meetings", queryset=CommitteeMeeting.objects.order_by("-held_on")))
+    return render(request, "owners/committee_list.html", {"committees": committees})

@@ -44,25 +44,35 @@ def _decode(cursor: str) -> tuple[str, list[Any]] | None:
 
 
 def _after(fields: list[str], values: list[Any], forward: bool) -> Q:
-    """Rows strictly after (or before) ``values`` in the ascending order of ``fields``.
+    """Rows strictly after (or before) ``values`` in the order of ``fields``.
 
-    The leading ``first >= value`` bound lets the database start an index range scan at
-    the cursor instead of filtering the whole index with the OR that follows.
+    A field written ``-name`` sorts descending. The leading bound on the first field lets
+    the database start an index range scan at the cursor instead of filtering the whole
+    index with the OR that follows.
     """
-    op = "gt" if forward else "lt"
+    names = [f.lstrip("-") for f in fields]
+    ops = []
+    for f in fields:
+        ascending = not f.startswith("-")
+        ops.append("gt" if ascending == forward else "lt")
     condition = Q()
-    for i, name in enumerate(fields):
-        step = Q(**{f"{name}__{op}": values[i]})
-        for prev, value in zip(fields[:i], values[:i], strict=True):
+    for i, name in enumerate(names):
+        step = Q(**{f"{name}__{ops[i]}": values[i]})
+        for prev, value in zip(names[:i], values[:i], strict=True):
             step &= Q(**{prev: value})
         condition |= step
-    return Q(**{f"{fields[0]}__{op}e": values[0]}) & condition
+    return Q(**{f"{names[0]}__{ops[0]}e": values[0]}) & condition
+
+
+def _reverse(fields: list[str]) -> list[str]:
+    return [f[1:] if f.startswith("-") else f"-{f}" for f in fields]
 
 
 def keyset_page(
     queryset: QuerySet, *, fields: list[str], cursor: str | None, size: int = 50
 ) -> KeysetPage:
-    """One page of ``queryset`` ordered ascending by ``fields`` (the last must be unique)."""
+    """One page of ``queryset`` ordered by ``fields`` (``-name`` for descending); the last
+    field must be unique."""
     decoded = _decode(cursor) if cursor else None
     if decoded and len(decoded[1]) != len(fields):
         decoded = None
@@ -70,7 +80,7 @@ def keyset_page(
     qs = queryset
     if decoded:
         qs = qs.filter(_after(fields, decoded[1], forward))
-    order = fields if forward else [f"-{name}" for name in fields]
+    order = fields if forward else _reverse(fields)
     rows = list(qs.order_by(*order)[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
@@ -78,7 +88,7 @@ def keyset_page(
         rows.reverse()
 
     def key(row) -> list[Any]:
-        return [_attr(row, name) for name in fields]
+        return [_attr(row, name.lstrip("-")) for name in fields]
 
     next_cursor = previous_cursor = None
     if rows:

@@ -50,6 +50,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "owners.add_occupancy",
         "owners.change_occupancy",
         "owners.add_activity",
+        "owners.change_room",
         "owners.view_documenttemplate",
         "owners.view_servicedocument",
         "owners.add_servicedocument",

@@ -190,3 +190,90 @@ def test_dashboard_shows_room_and_resident_figures(front_desk, login,
         client.get(reverse("portal:home"))
     sql = " ".join(q["sql"] for q in cached.captured_queries)
     assert "owners_ownership" not in sql  # the shared figures come from the cache
+
+
+def test_manager_creates_a_buildings_rooms_from_a_pattern(manager, front_desk, login):
+    from owners.models import Building, Room
+    from tests.owners.factories import EstateFactory
+
+    building = Building.objects.create(estate=EstateFactory(), number="7")
+    assert login(front_desk).get(reverse("owners:rooms_generate")).status_code == 403
+    response = login(manager).post(reverse("owners:rooms_generate"), {
+        "building": building.pk, "units": "1，2", "floor_from": 1, "floor_to": 18,
+        "rooms_per_floor": 2, "gross_area": "89.5", "use": "home"})
+    assert response.status_code == 302
+    assert Room.objects.filter(building=building).count() == 72
+    bad = login(manager).post(reverse("owners:rooms_generate"), {
+        "building": building.pk, "floor_from": 9, "floor_to": 1, "rooms_per_floor": 2,
+        "use": "home"})
+    assert bad.status_code == 400 and "楼层须从低到高" in bad.content.decode()
+
+
+def test_room_primary_contact_is_chosen_among_its_people(front_desk, login):
+    ownership = OwnershipFactory()
+    stranger = PartyFactory()
+    client = login(front_desk)
+    url = reverse("owners:room_contact", args=[ownership.room.pk])
+    client.post(url, {"contact": stranger.pk})
+    ownership.room.refresh_from_db()
+    assert ownership.room.primary_contact is None
+    client.post(url, {"contact": ownership.party.pk})
+    ownership.room.refresh_from_db()
+    assert ownership.room.primary_contact == ownership.party
+
+
+def test_owner_names_a_household_member_as_contact(front_desk, login):
+    ownership = OwnershipFactory()
+    spouse = OccupancyFactory(room=ownership.room, relation_detail="配偶").party
+    client = login(front_desk)
+    client.post(reverse("owners:party_contact", args=[ownership.party.pk]),
+                {"contact": spouse.pk})
+    ownership.party.refresh_from_db()
+    assert ownership.party.primary_contact == spouse
+    page = client.get(reverse("owners:party_detail", args=[ownership.party.pk]))
+    assert "主要联系人" in page.content.decode()
+
+
+def test_lists_filter_by_building_and_sort(front_desk, login):
+    first = OwnershipFactory(party__name="阿甲")
+    OwnershipFactory(party__name="阿乙")
+    client = login(front_desk)
+    html = client.get(reverse("owners:party_list"), {
+        "estate": first.room.estate_id, "building": first.room.building_id}).content.decode()
+    assert "阿甲" in html and "阿乙" not in html
+    newest = client.get(reverse("owners:party_list"), {"sort": "newest"}).context["page"]
+    assert [p.name for p in newest.items][:2] == ["阿乙", "阿甲"]
+    rooms = client.get(reverse("owners:room_list"), {"building": first.room.building_id,
+                                                     "estate": first.room.estate_id})
+    assert [r.pk for r in rooms.context["page"].items] == [first.room.pk]
+
+
+def test_committees_page_lists_members_and_meetings(front_desk, login):
+    import datetime
+
+    from owners.models import Committee, CommitteeMeeting, CommitteeMember
+
+    ownership = OwnershipFactory(party__name="周主任")
+    committee = Committee.objects.create(estate=ownership.room.estate, term="第二届",
+                                         term_start=datetime.date(2024, 6, 1),
+                                         term_end=datetime.date(2029, 5, 31))
+    CommitteeMember.objects.create(committee=committee, party=ownership.party,
+                                   post="director")
+    CommitteeMeeting.objects.create(committee=committee, held_on=datetime.date(2026, 9, 1),
+                                    title="续聘物业", decisions="同意续聘")
+    html = login(front_desk).get(reverse("owners:committee_list")).content.decode()
+    assert "周主任" in html and "主任" in html and "同意续聘" in html
+    page = login(front_desk).get(reverse("owners:party_detail", args=[ownership.party.pk]))
+    assert "第二届" in page.content.decode()
+
+
+def test_managers_see_the_change_history_in_admin(manager, front_desk, login):
+    ownership = OwnershipFactory()
+    login(front_desk).post(reverse("owners:party_edit", args=[ownership.party.pk]), {
+        "kind": "person", "name": "改过的名字", "edit_version": 1})
+    response = login(manager).get(
+        reverse("admin:owners_party_history", args=[ownership.party.pk]))
+    assert response.status_code == 200
+    assert "改过的名字" in response.content.decode()
+    assert front_desk.username in response.content.decode() or \
+        str(front_desk) in response.content.decode()

@@ -97,3 +97,20 @@ def test_directory_htmx_returns_rows_only(front_desk, login):
                                      HTTP_HX_REQUEST="true")
     assert "<html" not in response.content.decode()
     assert "王丽娜" in response.content.decode()
+
+
+def test_keyset_pages_walk_a_descending_order_both_ways(front_desk):
+    UserFactory.create_batch(25)
+    qs = User.objects.all()
+    expected = list(qs.order_by("-id").values_list("pk", flat=True))
+    seen, cursor, pages = [], None, []
+    while True:
+        page = keyset_page(qs, fields=["-id"], cursor=cursor, size=10)
+        pages.append(page)
+        seen.extend(u.pk for u in page.items)
+        cursor = page.next_cursor
+        if not cursor:
+            break
+    assert seen == expected
+    back = keyset_page(qs, fields=["-id"], cursor=pages[-1].previous_cursor, size=10)
+    assert [u.pk for u in back.items] == [u.pk for u in pages[-2].items]
