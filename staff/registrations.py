@@ -8,11 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from portal import dashboard, navigation, search
 
 from .models import User
-from .selectors import staff_directory_for_user
+from .selectors import staff_quick_search
 
 
 def _search_staff(user, query: str, limit: int) -> list[search.SearchHit]:
-    rows = staff_directory_for_user(user=user, query=query).order_by("full_name", "id")[:limit]
+    rows = staff_quick_search(user=user, query=query, limit=limit)
     directory = reverse("staff:directory")
     return [
         search.SearchHit(

@@ -26,3 +26,20 @@ def departments_for_user(*, user) -> QuerySet[Department]:
     if not user.has_perm("staff.view_department"):
         return Department.objects.none()
     return Department.objects.select_related("head", "parent")
+
+
+def staff_quick_search(*, user, query: str, limit: int) -> QuerySet[User]:
+    """Colleagues for the top bar's suggestions: name or username prefix, phone or its tail.
+
+    Prefix matches keep suggestions cheap on every keystroke; the directory page offers
+    the broader contains-search.
+    """
+    if not user.has_perm("staff.view_user"):
+        return User.objects.none()
+    query = query.strip()
+    qs = User.objects.filter(is_active=True).select_related("department")
+    if query.isdigit():
+        condition = Q(mobile__endswith=query) if len(query) <= 4 else Q(mobile=query)
+    else:
+        condition = Q(full_name__startswith=query) | Q(username__startswith=query.lower())
+    return qs.filter(condition).order_by("full_name", "id")[:limit]
