@@ -71,6 +71,7 @@ def seed(*, stdout, rng: random.Random) -> None:
         for index, party in enumerate(members[:5]):
             post = ["director", "deputy", "member", "member", "member"][index]
             CommitteeMember.objects.create(committee=committee, party=party, post=post)
+    _demo_templates()
     stdout.write(f"owners: {Estate.objects.count()} estates, {Room.objects.count()} rooms, "
                  f"{Party.objects.count()} owners and occupants")
 
@@ -148,3 +149,42 @@ def _people_for(estate: Estate, fake: Faker, rng: random.Random, tags: list[Tag]
     for party, _, _ in rng.sample(owners, k=min(20, len(owners))):
         party.tags.add(rng.choice(tags))
     return [p for p, _, _ in owners]
+
+
+def _demo_templates() -> None:
+    """A service contract and a proposal template, as a manager would upload them."""
+    import io
+
+    import docx
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from staff.models import User
+
+    from .documents import template_upload
+
+    manager = User.objects.filter(username="manager").first()
+    if manager is None:
+        return
+    texts = {
+        ("contract", "物业服务合同"): [
+            "物业服务合同", "合同编号：{{ document.number }}",
+            "甲方（业主）：{{ owner.name }}　联系电话：{{ owner.phone }}",
+            "房屋：{{ room.estate }} {{ room.code }}，建筑面积 {{ room.gross_area }} 平方米",
+            "服务期限：{{ document.start_date }} 至 {{ document.end_date }}",
+            "物业服务费：人民币 {{ document.amount }} 元（大写：{{ document.amount_upper }}）",
+            "签订日期：{{ today }}",
+        ],
+        ("proposal", "维修建议书"): [
+            "维修建议书 {{ document.number }}", "尊敬的 {{ owner.name }} 业主：",
+            "关于 {{ room.code }} 的 {{ document.title }}，我们建议如下……",
+            "预计费用：{{ document.amount }} 元（{{ document.amount_upper }}）", "{{ today }}",
+        ],
+    }
+    for (kind, name), lines in texts.items():
+        document = docx.Document()
+        for line in lines:
+            document.add_paragraph(line)
+        out = io.BytesIO()
+        document.save(out)
+        template_upload(kind=kind, name=name, by=manager,
+                        upload=SimpleUploadedFile(f"{name}.docx", out.getvalue()))
