@@ -14,26 +14,20 @@ from .choices import ROLE_GROUP_NAMES, Role
 
 logger = logging.getLogger(__name__)
 
+# Reading everything about rooms and people (IDs stay masked: owners.view_full_id is apart).
+OWNERS_READ = [
+    f"owners.view_{model}"
+    for model in ["estate", "building", "unit", "room", "party", "phone", "vehicle", "pet",
+                  "ownership", "occupancy", "activity", "tag", "committee",
+                  "committeemember", "committeemeeting"]
+]
+
 # "app_label.codename" entries; "app_label.*" grants every permission of an app.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.FRONT_DESK: [
         "staff.view_department",
         "staff.view_user",
-        "owners.view_estate",
-        "owners.view_building",
-        "owners.view_unit",
-        "owners.view_room",
-        "owners.view_party",
-        "owners.view_phone",
-        "owners.view_vehicle",
-        "owners.view_pet",
-        "owners.view_ownership",
-        "owners.view_occupancy",
-        "owners.view_activity",
-        "owners.view_tag",
-        "owners.view_committee",
-        "owners.view_committeemember",
-        "owners.view_committeemeeting",
+        *OWNERS_READ,
         "owners.add_party",
         "owners.change_party",
         "owners.add_phone",
@@ -59,21 +53,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.DISPATCHER: [
         "staff.view_department",
         "staff.view_user",
-        "owners.view_estate",
-        "owners.view_building",
-        "owners.view_unit",
-        "owners.view_room",
-        "owners.view_party",
-        "owners.view_phone",
-        "owners.view_vehicle",
-        "owners.view_pet",
-        "owners.view_ownership",
-        "owners.view_occupancy",
-        "owners.view_activity",
-        "owners.view_tag",
-        "owners.view_committee",
-        "owners.view_committeemember",
-        "owners.view_committeemeeting",
+        *OWNERS_READ,
         "owners.add_activity",
     ],
     Role.SERVICE_STAFF: [
