@@ -20,6 +20,8 @@ from .choices import (
 from .models import Building, DocumentKind, DocumentTemplate, Estate, Party, Room, Tag
 from .validators import normalise_id_number, normalise_phone, normalise_plate
 
+OWNER = "owner"
+
 
 def _lines(text: str) -> list[str]:
     return [part.strip() for part in text.replace("，", ",").replace("\n", ",").split(",")
@@ -114,8 +116,9 @@ class HouseholdMemberForm(forms.Form):
     """Add a person living in a room (family member, tenant, ...) in one step."""
 
     name = forms.CharField(label=_("Name"), max_length=100)
-    relation = forms.ChoiceField(label=_("Relation"), choices=OccupantRelation.choices,
-                                 initial=OccupantRelation.FAMILY)
+    relation = forms.ChoiceField(
+        label=_("Relation"), initial=OccupantRelation.FAMILY,
+        choices=[(OWNER, _("Owner (new owner or co-owner)")), *OccupantRelation.choices])
     relation_detail = forms.CharField(label=_("Relation detail"), max_length=30,
                                       required=False, help_text=_("e.g. 配偶, 子女, 父母"))
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, required=False)
@@ -141,6 +144,19 @@ class HouseholdMemberForm(forms.Form):
             except ValidationError as exc:
                 self.add_error("id_number", exc)
         return cleaned
+
+
+class PetForm(forms.Form):
+    species = forms.CharField(label=_("Species"), max_length=30)
+    name = forms.CharField(label=_("Name"), max_length=30, required=False)
+    breed = forms.CharField(label=_("Breed"), max_length=30, required=False)
+    vaccinated_on = forms.DateField(label=_("Last vaccination"), required=False,
+                                    widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class TenureEndForm(forms.Form):
+    end_date = forms.DateField(label=_("Until"), required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class NoteForm(forms.Form):

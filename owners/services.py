@@ -252,3 +252,22 @@ def party_set_contact(*, party: Party, contact: Party | None, by) -> None:
     party.primary_contact = contact
     party.save(update_fields=["primary_contact", "updated_at"])
     audit_record(actor=by, action="owners.party_contact_set", target=party)
+
+
+@transaction.atomic
+def pet_add(*, party: Party, by, species: str, name: str = "", breed: str = "",
+            vaccinated_on: date | None = None):
+    from .models import Pet
+
+    pet = Pet.objects.create(party=party, species=species, name=name, breed=breed,
+                             vaccinated_on=vaccinated_on)
+    audit_record(actor=by, action="owners.pet_added", target=pet)
+    return pet
+
+
+@transaction.atomic
+def pet_remove(*, party: Party, pet_pk: int, by) -> None:
+    pet = party.pets.filter(pk=pet_pk).first()
+    if pet is not None:
+        audit_record(actor=by, action="owners.pet_removed", target=pet)
+        pet.delete()

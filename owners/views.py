@@ -11,15 +11,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal.pagination import keyset_page
 
 from . import panels, selectors, services
-from .choices import RoomStatus
 from .forms import (
+    OWNER,
     PARTY_SORTS,
+    ROOM_SORTS,
     HouseholdMemberForm,
     NoteForm,
     PartyFilterForm,
     PartyForm,
+    PetForm,
+    RoomFilterForm,
 )
-from .models import Estate, Party
+from .models import Party
+
+
+def _with_classes(form):
+    for field in form.fields.values():
+        field.widget.attrs.setdefault("class", "form-control form-control-sm")
+    return form
 
 
 def _require(request: HttpRequest, perm: str) -> None:
@@ -62,6 +71,7 @@ def party_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "documents": selectors.party_documents(party=party, user=request.user),
         "panels": panels.panels_for(party, request.user),
         "note_form": NoteForm(),
+        "pet_form": _with_classes(PetForm()),
         "household_form": HouseholdMemberForm(),
         "can_edit": request.user.has_perm("owners.change_party"),
         "can_add_household": request.user.has_perm("owners.add_occupancy"),
@@ -120,6 +130,8 @@ def household_add(request: HttpRequest, room_pk: int) -> HttpResponse:
     _require(request, "owners.add_occupancy")
     room = selectors.room_get_for_user(user=request.user, pk=room_pk)
     form = HouseholdMemberForm(request.POST)
+    if request.POST.get("relation") == OWNER:
+        _require(request, "owners.add_ownership")
     back = request.POST.get("back") or reverse("owners:room_detail", args=[room.pk])
     if not back.startswith("/"):
         back = reverse("owners:room_detail", args=[room.pk])
@@ -131,9 +143,14 @@ def household_add(request: HttpRequest, room_pk: int) -> HttpResponse:
                     party=Party(name=data["name"], gender=data.get("gender") or ""),
                     by=request.user, phones=[data["mobile"]] if data["mobile"] else [],
                     id_number=data.get("id_number") or None, id_type=data.get("id_type"))
-                services.occupancy_add(room=room, party=person, relation=data["relation"],
-                                       relation_detail=data["relation_detail"],
-                                       move_in_state=data["move_in_state"], by=request.user)
+                if data["relation"] == OWNER:
+                    services.ownership_add(room=room, party=person, by=request.user,
+                                           move_in_state=data["move_in_state"])
+                else:
+                    services.occupancy_add(room=room, party=person, relation=data["relation"],
+                                           relation_detail=data["relation_detail"],
+                                           move_in_state=data["move_in_state"],
+                                           by=request.user)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -146,15 +163,19 @@ def household_add(request: HttpRequest, room_pk: int) -> HttpResponse:
 
 @require_GET
 def room_list(request: HttpRequest) -> HttpResponse:
-    filters = {k: request.GET.get(k) for k in ("estate", "building", "use", "status",
-                                               "occupancy")}
-    qs = selectors.room_list_for_user(user=request.user, filters=filters)
-    page = keyset_page(qs, fields=["code", "id"], cursor=request.GET.get("cursor"), size=50)
+    filters = RoomFilterForm(request.GET or None)
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    qs = selectors.room_list_for_user(user=request.user, filters={
+        "estate": getattr(cleaned.get("estate"), "pk", None),
+        "building": getattr(cleaned.get("building"), "pk", None),
+        "use": cleaned.get("use"), "status": cleaned.get("status"),
+        "occupancy": cleaned.get("occupancy")})
+    page = keyset_page(qs, fields=ROOM_SORTS.get(cleaned.get("sort") or "room"),
+                       cursor=request.GET.get("cursor"), size=50)
     query = request.GET.copy()
     query.pop("cursor", None)
     return render(request, "owners/room_list.html", {
-        "page": page, "filters": filters, "filter_query": query.urlencode(),
-        "estates": Estate.objects.all(), "status_choices": RoomStatus.choices})
+        "page": page, "filters": filters, "filter_query": query.urlencode()})
 
 
 @require_GET
@@ -393,3 +414,60 @@ def committee_list(request: HttpRequest) -> HttpResponse:
         "members__party",
         Prefetch("meetings", queryset=CommitteeMeeting.objects.order_by("-held_on")))
     return render(request, "owners/committee_list.html", {"committees": committees})
+
+
+@require_POST
+def tenure_end(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Record that an owner sold or an occupant moved out; the record stays as history."""
+    from .forms import TenureEndForm
+    from .models import Occupancy, Ownership
+
+    model = {"ownership": Ownership, "occupancy": Occupancy}.get(kind)
+    if model is None:
+        from django.http import Http404
+
+        raise Http404
+    _require(request, f"owners.change_{kind}")
+    tenure = model.objects.select_related("party", "room").filter(pk=pk).first()
+    if tenure is None:
+        from django.http import Http404
+
+        raise Http404
+    selectors.room_get_for_user(user=request.user, pk=tenure.room_id)
+    form = TenureEndForm(request.POST)
+    if form.is_valid():
+        try:
+            services.tenure_end(tenure=tenure, by=request.user,
+                                end_date=form.cleaned_data["end_date"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("%(name)s left %(room)s") % {
+                "name": tenure.party.name, "room": tenure.room.code})
+    else:
+        messages.error(request, _("Enter a valid date."))
+    return redirect("owners:room_detail", pk=tenure.room_id)
+
+
+@require_POST
+def pet_add(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "owners.add_pet")
+    party = selectors.party_get_for_user(user=request.user, pk=pk)
+    from .forms import PetForm
+
+    form = PetForm(request.POST)
+    if form.is_valid():
+        services.pet_add(party=party, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Pet added."))
+    else:
+        messages.error(request, _("The pet was not saved: %(errors)s") % {
+            "errors": " ".join(e for errs in form.errors.values() for e in errs)})
+    return redirect("owners:party_detail", pk=party.pk)
+
+
+@require_POST
+def pet_remove(request: HttpRequest, pk: int, pet_pk: int) -> HttpResponse:
+    _require(request, "owners.delete_pet")
+    party = selectors.party_get_for_user(user=request.user, pk=pk)
+    services.pet_remove(party=party, pet_pk=pet_pk, by=request.user)
+    return redirect("owners:party_detail", pk=party.pk)

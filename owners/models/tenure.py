@@ -31,6 +31,8 @@ class TenureBase(models.Model):
 class Ownership(TenureBase):
     """A party owns (a share of) a room over a period; ended, not deleted, when sold."""
 
+    tenure_kind = "ownership"
+
     room = models.ForeignKey("owners.Room", verbose_name=_("room"), on_delete=models.PROTECT,
                              related_name="ownerships")
     party = models.ForeignKey("owners.Party", verbose_name=_("owner"),
@@ -62,6 +64,8 @@ class Ownership(TenureBase):
 
 class Occupancy(TenureBase):
     """A non-owner lives in or uses a room: tenant, family member, company staff."""
+
+    tenure_kind = "occupancy"
 
     room = models.ForeignKey("owners.Room", verbose_name=_("room"), on_delete=models.PROTECT,
                              related_name="occupancies")

@@ -277,3 +277,54 @@ def test_managers_see_the_change_history_in_admin(manager, front_desk, login):
     assert "改过的名字" in response.content.decode()
     assert front_desk.username in response.content.decode() or \
         str(front_desk) in response.content.decode()
+
+
+def test_room_list_filters_render_as_selects_and_sort_by_floor(front_desk, login):
+    low = RoomFactory(floor=2, number="201", code="9-1-201")
+    high = RoomFactory(floor=1, number="101", code="9-1-999", unit=low.unit)
+    client = login(front_desk)
+    html = client.get(reverse("owners:room_list")).content.decode()
+    assert 'name="status"' in html and "空置" in html and 'name="sort"' in html
+    rooms = client.get(reverse("owners:room_list"), {"sort": "floor"}).context["page"].items
+    assert [r.pk for r in rooms] == [high.pk, low.pk]
+
+
+def test_a_new_owner_is_added_and_the_seller_recorded_as_gone(front_desk, login):
+    ownership = OwnershipFactory(party__name="卖方")
+    room = ownership.room
+    client = login(front_desk)
+    client.post(reverse("owners:household_add", args=[room.pk]), {
+        "name": "买方", "relation": "owner", "move_in_state": "not_moved_in"})
+    client.post(reverse("owners:tenure_end", args=["ownership", ownership.pk]),
+                {"end_date": "2026-11-01"})
+    html = client.get(reverse("owners:room_detail", args=[room.pk])).content.decode()
+    current, past = html.split("历史业主与住户")
+    assert "买方" in current and "卖方" in past
+    from owners.models import Ownership
+
+    assert Ownership.objects.get(party__name="买方").move_in_state == "not_moved_in"
+
+
+def test_an_occupant_moves_out_and_a_bad_kind_is_404(front_desk, service_staff, login):
+    occupancy = OccupancyFactory(party__name="租客")
+    client = login(front_desk)
+    assert client.post(reverse("owners:tenure_end", args=["nothing", occupancy.pk])
+                       ).status_code == 404
+    assert login(service_staff).post(reverse("owners:tenure_end",
+                                             args=["occupancy", occupancy.pk])
+                                     ).status_code == 403
+    client.post(reverse("owners:tenure_end", args=["occupancy", occupancy.pk]), {})
+    occupancy.refresh_from_db()
+    assert occupancy.end_date is not None and occupancy.move_in_state == "moved_out"
+
+
+def test_pets_are_added_and_removed_from_the_owner_page(front_desk, login):
+    party = PartyFactory()
+    client = login(front_desk)
+    client.post(reverse("owners:pet_add", args=[party.pk]),
+                {"species": "狗", "name": "旺财", "vaccinated_on": "2026-03-01"})
+    pet = party.pets.get()
+    assert "旺财" in client.get(reverse("owners:party_detail", args=[party.pk])
+                              ).content.decode()
+    client.post(reverse("owners:pet_remove", args=[party.pk, pet.pk]))
+    assert not party.pets.exists()
