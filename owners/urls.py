@@ -22,6 +22,7 @@ urlpatterns = [
     path("people/<int:pk>/pets/<int:pet_pk>/remove/", views.pet_remove, name="pet_remove"),
     path("tenures/<str:kind>/<int:pk>/end/", views.tenure_end, name="tenure_end"),
     path("rooms/generate/", views.rooms_generate, name="rooms_generate"),
+    path("rooms/export/", views.room_export, name="room_export"),
     path("rooms/<int:pk>/contact/", views.room_contact, name="room_contact"),
     path("committees/", views.committee_list, name="committee_list"),
     path("rooms/", views.room_list, name="room_list"),

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -132,8 +132,9 @@ def household_add(request: HttpRequest, room_pk: int) -> HttpResponse:
     form = HouseholdMemberForm(request.POST)
     if request.POST.get("relation") == OWNER:
         _require(request, "owners.add_ownership")
-    back = request.POST.get("back") or reverse("owners:room_detail", args=[room.pk])
-    if not back.startswith("/"):
+    back = request.POST.get("back") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
         back = reverse("owners:room_detail", args=[room.pk])
     if form.is_valid():
         data = form.cleaned_data
@@ -471,3 +472,24 @@ def pet_remove(request: HttpRequest, pk: int, pet_pk: int) -> HttpResponse:
     party = selectors.party_get_for_user(user=request.user, pk=pk)
     services.pet_remove(party=party, pet_pk=pet_pk, by=request.user)
     return redirect("owners:party_detail", pk=party.pk)
+
+
+@require_GET
+def room_export(request: HttpRequest) -> HttpResponse:
+    _require(request, "owners.export_party")
+    from django.http import FileResponse
+    from django.utils import timezone
+
+    from .exports import room_export as export
+
+    filters = RoomFilterForm(request.GET or None)
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    values = {"estate": getattr(cleaned.get("estate"), "pk", None),
+              "building": getattr(cleaned.get("building"), "pk", None),
+              "use": cleaned.get("use"), "status": cleaned.get("status"),
+              "occupancy": cleaned.get("occupancy")}
+    qs = selectors.room_list_for_user(user=request.user, filters=values)
+    out = export(queryset=qs, by=request.user, filters=values)
+    name = _("rooms-%(date)s.xlsx") % {"date": timezone.localdate().strftime("%Y%m%d")}
+    return FileResponse(out, as_attachment=True, filename=name, content_type=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))

@@ -149,3 +149,37 @@ def test_export_without_full_id_permission_masks(manager, login):
     rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content)))
                 .worksheets[0].values)
     assert rows[1][5] == "110105********002X"
+
+
+def test_exported_text_never_runs_as_a_formula(manager, login):
+    PartyFactory(name="=HYPERLINK(\"http://evil\")", notes="+1 and -2")
+    response = login(manager).get(reverse("owners:party_export"))
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    row = [c for c in book.worksheets[0][2]]
+    assert row[0].data_type == "s" and row[0].value.startswith("'=")
+    assert row[8].value == "'+1 and -2"
+
+
+def test_room_list_exports_with_owners_and_occupants(manager, front_desk, login):
+    from tests.owners.factories import OccupancyFactory
+
+    ownership = OwnershipFactory(party__name="张三")
+    OccupancyFactory(room=ownership.room, party__name="李四")
+    assert login(front_desk).get(reverse("owners:room_export")).status_code == 403
+    response = login(manager).get(reverse("owners:room_export"),
+                                  {"estate": ownership.room.estate_id})
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+                .worksheets[0].values)
+    assert rows[1][0] == ownership.room.code
+    assert rows[1][7] == "张三" and rows[1][8] == "李四"
+    assert AuditEntry.objects.filter(action="owners.rooms_exported").exists()
+
+
+def test_household_form_never_redirects_off_site(front_desk, login):
+    from tests.owners.factories import RoomFactory
+
+    room = RoomFactory()
+    response = login(front_desk).post(reverse("owners:household_add", args=[room.pk]), {
+        "name": "某人", "relation": "family", "move_in_state": "moved_in",
+        "back": "//evil.example/"})
+    assert response["Location"] == reverse("owners:room_detail", args=[room.pk])
