@@ -68,7 +68,9 @@ def scale_owners(*, estates: int, rooms: int, people: int) -> None:
                         number = f"{floor}{r:02d}"
                         room_objs.append(Room(estate=estate, building=building, unit=unit,
                                               number=number, floor=floor, gross_area=90,
-                                              code=f"B{b + 1}-{u}-{number}"))
+                                              code=f"B{b + 1}-{u}-{number}",
+                                              sort_key=Room.natural_key_for(
+                                                  f"B{b + 1}-{u}-{number}")))
     Room.objects.bulk_create(room_objs, batch_size=5000, ignore_conflicts=True)
     room_ids = list(Room.objects.filter(code__startswith="B").values_list("id", flat=True))
 

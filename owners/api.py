@@ -215,7 +215,7 @@ class RoomViewSet(_Writable):
     """Rooms (房屋), filtered like the room list; ``q`` takes ``3-2-1201`` or ``3栋2单元1201``."""
 
     serializer_class = RoomSerializer
-    cursor_ordering = ("code", "id")
+    cursor_ordering = ("sort_key", "id")
 
     def get_queryset(self):
         params = self.request.query_params

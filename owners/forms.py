@@ -168,7 +168,7 @@ class NoteForm(forms.Form):
 
 
 PARTY_SORTS = {"name": ["name", "id"], "newest": ["-id"]}
-ROOM_SORTS = {"room": ["code", "id"], "floor": ["floor", "id"]}
+ROOM_SORTS = {"room": ["sort_key", "id"], "floor": ["floor", "id"]}
 
 
 class PartyFilterForm(forms.Form):

@@ -147,4 +147,4 @@ def search_rooms(query: SearchQuery, *, limit: int = 10) -> list[Room]:
         condition |= Q(number=query.room_number)
     if not condition:
         return []
-    return list(base.filter(condition).order_by("code", "id")[:limit])
+    return list(base.filter(condition).order_by("sort_key", "id")[:limit])

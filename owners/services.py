@@ -60,6 +60,7 @@ def rooms_bulk_create(
                     continue
                 new.append(Room(estate_id=building.estate_id, building=building, unit=unit,
                                 number=number, code=code, floor=floor, gross_area=gross_area,
+                                sort_key=Room.natural_key_for(code),
                                 use=use))
     Room.objects.bulk_create(new, batch_size=1000)
     audit_record(actor=by, action="owners.rooms_bulk_created", target=building,

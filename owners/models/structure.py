@@ -1,3 +1,5 @@
+import re
+
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -84,6 +86,7 @@ class Room(VersionedModel):
     number = models.CharField(_("room number"), max_length=20)
     code = models.CharField(_("room"), max_length=60, editable=False,
                             help_text=_("building-unit-room, e.g. 3-2-1201"))
+    sort_key = models.CharField(max_length=120, editable=False, default="")
     floor = models.SmallIntegerField(_("floor"))
     gross_area = models.DecimalField(_("gross floor area (m²)"), max_digits=9,
                                      decimal_places=2, null=True, blank=True,
@@ -112,12 +115,25 @@ class Room(VersionedModel):
                                                name="owners_room_unique_code")]
         indexes = [
             models.Index(fields=["code", "id"], name="owners_room_code_idx"),
+            models.Index(fields=["sort_key", "id"], name="owners_room_sort_idx"),
             models.Index(fields=["building", "code"], name="owners_room_building_idx"),
             models.Index(fields=["number"], name="owners_room_number_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.estate} {self.code}"
+
+    def save(self, *args, **kwargs):
+        # A derived column only (no rule lives here): 3-2-101 sorts before 3-2-1001.
+        self.sort_key = self.natural_key_for(self.code)
+        if kwargs.get("update_fields") is not None and "code" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "sort_key"}
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def natural_key_for(code: str) -> str:
+        """``3-2-1201`` → ``000003-000002-001201``: text that sorts as people count."""
+        return re.sub(r"\d+", lambda m: m.group().zfill(6), code)
 
     @staticmethod
     def make_code(building_number: str, unit_number: str | None, room_number: str) -> str:

@@ -328,3 +328,13 @@ def test_pets_are_added_and_removed_from_the_owner_page(front_desk, login):
                               ).content.decode()
     client.post(reverse("owners:pet_remove", args=[party.pk, pet.pk]))
     assert not party.pets.exists()
+
+
+def test_rooms_are_listed_in_the_order_people_count(front_desk, login):
+    from tests.owners.factories import UnitFactory
+
+    unit = UnitFactory(building__number="1", number="1")
+    for number in ["1001", "101", "201"]:
+        RoomFactory(unit=unit, number=number, code=f"1-1-{number}")
+    page = login(front_desk).get(reverse("owners:room_list")).context["page"]
+    assert [r.code for r in page.items] == ["1-1-101", "1-1-201", "1-1-1001"]
