@@ -186,3 +186,17 @@ class ServiceDocumentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     raw_id_fields = ["party", "room", "template", "file", "created_by"]
     paginator = CappedCountPaginator
     show_full_result_count = False
+
+
+@admin.register(models.ListExport)
+class ListExportAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "user", "kind", "status", "rows", "finished_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["user__username", "user__full_name"]
+    readonly_fields = ["user", "kind", "filters", "status", "rows", "file", "error",
+                       "finished_at"]
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False

@@ -138,3 +138,60 @@ def room_export(*, queryset, by, filters: dict) -> tempfile.SpooledTemporaryFile
     audit_record(actor=by, action="owners.rooms_exported",
                  details={"rows": count, "filters": {k: str(v) for k, v in filters.items() if v}})
     return out
+
+
+# --- Exports written by the background worker -------------------------------------------
+
+def list_export_request(*, user, kind: str, filters: dict):
+    """Record an export for the worker; it never fails the request (see enqueue_on_commit)."""
+    from django.db import transaction
+
+    from config.celery import enqueue_on_commit
+
+    from .models import ListExport
+    from .tasks import run_list_export
+
+    with transaction.atomic():
+        export = ListExport.objects.create(
+            user=user, kind=kind, filters={k: v for k, v in filters.items() if v})
+        enqueue_on_commit(run_list_export, export.pk)
+    return export
+
+
+def list_export_run(*, export_id: int) -> bool:
+    """Write the export if this call claims it; running it twice does the work once."""
+    from django.core.files import File
+    from django.utils import timezone
+
+    from uploads.choices import FileKind
+    from uploads.services import stored_file_create
+
+    from .models import ListExport
+    from .selectors import party_list_for_user, room_list_for_user
+
+    claimed = ListExport.objects.filter(pk=export_id, status=ListExport.Status.PENDING) \
+        .update(status=ListExport.Status.RUNNING, updated_at=timezone.now())
+    if not claimed:
+        return False
+    export = ListExport.objects.select_related("user").get(pk=export_id)
+    user, filters = export.user, export.filters
+    try:
+        if export.kind == ListExport.Kind.PARTIES:
+            qs = party_list_for_user(user=user, filters=filters)
+            out, rows = party_export(queryset=qs, by=user, filters=filters), qs.count()
+            name = _("owners-%(date)s.xlsx")
+        else:
+            qs = room_list_for_user(user=user, filters=filters)
+            out, rows = room_export(queryset=qs, by=user, filters=filters), qs.count()
+            name = _("rooms-%(date)s.xlsx")
+        name = name % {"date": timezone.localdate().strftime("%Y%m%d")}
+        with out:
+            stored = stored_file_create(upload=File(out, name=name), kind=FileKind.EXPORT,
+                                        by=user, attach_to=export)
+    except Exception as exc:
+        ListExport.objects.filter(pk=export_id).update(
+            status=ListExport.Status.FAILED, error=str(exc)[:300], finished_at=timezone.now())
+        raise
+    ListExport.objects.filter(pk=export_id).update(
+        status=ListExport.Status.DONE, file=stored, rows=rows, finished_at=timezone.now())
+    return True

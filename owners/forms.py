@@ -216,7 +216,8 @@ def _prepare_filters(form: forms.Form) -> None:
     form.fields["estate"].widget.attrs["class"] = "form-select js-autosubmit"
     estate = form.data.get("estate") if form.is_bound else None
     if estate and str(estate).isdigit():
-        form.fields["building"].queryset = Building.objects.filter(estate_id=estate)
+        form.fields["building"].queryset = Building.objects.filter(
+            estate_id=estate).select_related("estate")
 
 
 class RoomPatternForm(forms.Form):

@@ -70,6 +70,10 @@ navigation.register(navigation.NavItem(
     key="owners-people", label=_("Owners and occupants"), url_name="owners:party_list",
     icon="people", order=10, visible=lambda user: user.has_perm("owners.view_party")))
 navigation.register(navigation.NavItem(
+    key="owners-exports", label=_("My exports"), url_name="owners:export_list",
+    icon="file-earmark-arrow-down", order=14,
+    visible=lambda user: user.has_perm("owners.export_party")))
+navigation.register(navigation.NavItem(
     key="owners-committees", label=_("Owners' committees"), url_name="owners:committee_list",
     icon="people-fill", order=13,
     visible=lambda user: user.has_perm("owners.view_committee")))

@@ -12,6 +12,7 @@ urlpatterns = [
     path("people/<int:pk>/id/", views.party_reveal_id, name="party_reveal_id"),
     path("people/<int:pk>/notes/", views.party_note_add, name="party_note_add"),
     path("people/export/", views.party_export, name="party_export"),
+    path("exports/", views.export_list, name="export_list"),
     path("import/", views.roster_import, name="roster_import"),
     path("import/template/", views.roster_template, name="roster_template"),
     path("people/<int:pk>/documents/new/", views.document_create, name="document_create"),

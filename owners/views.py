@@ -195,21 +195,29 @@ def room_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def party_export(request: HttpRequest) -> HttpResponse:
-    """The filtered owner list as .xlsx (IDs masked unless the user may see them)."""
+    """Export the filtered owner list (IDs masked unless permitted), written in the background."""
     _require(request, "owners.export_party")
-    from django.http import FileResponse
-    from django.utils import timezone
-
-    from .exports import party_export as export
+    from .exports import list_export_request
 
     filters = PartyFilterForm(request.GET or None)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
-    values = _party_filters(cleaned)
-    qs = selectors.party_list_for_user(user=request.user, filters=values)
-    out = export(queryset=qs, by=request.user, filters=values)
-    name = _("owners-%(date)s.xlsx") % {"date": timezone.localdate().strftime("%Y%m%d")}
-    return FileResponse(out, as_attachment=True, filename=name, content_type=(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    list_export_request(user=request.user, kind="parties", filters=_party_filters(cleaned))
+    messages.info(request, _("The export is being prepared; it appears below when ready."))
+    return redirect("owners:export_list")
+
+
+@require_GET
+def export_list(request: HttpRequest) -> HttpResponse:
+    """The user's own exports; the list refreshes itself while one is being written."""
+    _require(request, "owners.export_party")
+    from .models import ListExport
+
+    exports = list(ListExport.objects.filter(user=request.user).select_related("file")[:20])
+    busy = any(e.status in (ListExport.Status.PENDING, ListExport.Status.RUNNING)
+               for e in exports)
+    template = "owners/partials/export_rows.html" if request.headers.get("HX-Request") \
+        else "owners/export_list.html"
+    return render(request, template, {"exports": exports, "busy": busy})
 
 
 @require_GET
@@ -477,19 +485,14 @@ def pet_remove(request: HttpRequest, pk: int, pet_pk: int) -> HttpResponse:
 @require_GET
 def room_export(request: HttpRequest) -> HttpResponse:
     _require(request, "owners.export_party")
-    from django.http import FileResponse
-    from django.utils import timezone
-
-    from .exports import room_export as export
+    from .exports import list_export_request
 
     filters = RoomFilterForm(request.GET or None)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
-    values = {"estate": getattr(cleaned.get("estate"), "pk", None),
-              "building": getattr(cleaned.get("building"), "pk", None),
-              "use": cleaned.get("use"), "status": cleaned.get("status"),
-              "occupancy": cleaned.get("occupancy")}
-    qs = selectors.room_list_for_user(user=request.user, filters=values)
-    out = export(queryset=qs, by=request.user, filters=values)
-    name = _("rooms-%(date)s.xlsx") % {"date": timezone.localdate().strftime("%Y%m%d")}
-    return FileResponse(out, as_attachment=True, filename=name, content_type=(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    list_export_request(user=request.user, kind="rooms", filters={
+        "estate": getattr(cleaned.get("estate"), "pk", None),
+        "building": getattr(cleaned.get("building"), "pk", None),
+        "use": cleaned.get("use"), "status": cleaned.get("status"),
+        "occupancy": cleaned.get("occupancy")})
+    messages.info(request, _("The export is being prepared; it appears below when ready."))
+    return redirect("owners:export_list")

@@ -9,6 +9,7 @@ class FileKind(models.TextChoices):
     DOCUMENT = "document", _("Document")
     RECORDING = "recording", _("Call recording")
     SPREADSHEET = "spreadsheet", _("Spreadsheet")
+    EXPORT = "export", _("Export")
 
 
 # Content types accepted per kind, as detected from the file's bytes, with the extension
@@ -34,6 +35,9 @@ ACCEPTED_TYPES: dict[str, dict[str, str]] = {
         "audio/ogg": "ogg",
     },
     FileKind.SPREADSHEET: {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    },
+    FileKind.EXPORT: {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
     },
 }

@@ -280,6 +280,8 @@ UPLOAD_MAX_BYTES = {
     "document": env.int("UPLOAD_MAX_DOCUMENT_BYTES", default=20 * 1024 * 1024),
     "recording": env.int("UPLOAD_MAX_RECORDING_BYTES", default=50 * 1024 * 1024),
     "spreadsheet": env.int("UPLOAD_MAX_SPREADSHEET_BYTES", default=20 * 1024 * 1024),
+    # Files the app writes itself (large list exports), not uploads by users.
+    "export": env.int("EXPORT_MAX_BYTES", default=500 * 1024 * 1024),
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -1,6 +1,7 @@
 from .activity import Activity
 from .committee import Committee, CommitteeMeeting, CommitteeMember
 from .documents import DocumentKind, DocumentTemplate, ServiceDocument
+from .exports import ListExport
 from .people import Party, Pet, Phone, Tag, Vehicle
 from .structure import Building, Estate, Room, Unit
 from .tenure import Occupancy, Ownership
@@ -14,6 +15,7 @@ __all__ = [
     "DocumentKind",
     "DocumentTemplate",
     "Estate",
+    "ListExport",
     "Occupancy",
     "Ownership",
     "Party",

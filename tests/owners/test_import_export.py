@@ -120,19 +120,35 @@ def test_front_desk_cannot_import(front_desk, login):
     assert login(front_desk).get(reverse("owners:roster_import")).status_code == 403
 
 
-def test_export_masks_ids_for_ordinary_users_and_is_audited(manager, front_desk, login,
-                                                            django_assert_max_num_queries):
+def _export(client, url, params=None, callbacks=None):
+    """Request an export as the user would, let the worker's task run, return the rows."""
+    from owners.models import ListExport
+    from owners.tasks import run_list_export
+
+    response = client.get(url, params or {})
+    assert response.status_code == 302 and response["Location"] == reverse("owners:export_list")
+    export = ListExport.objects.latest("id")
+    assert export.status == "pending"
+    assert run_list_export(export.pk) is True
+    export.refresh_from_db()
+    assert export.status == "done", export.error
+    download = client.get(reverse("uploads:download", args=[export.file_id]))
+    assert download.status_code == 200
+    book = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    return export, book.worksheets[0]
+
+
+def test_export_masks_ids_for_ordinary_users_and_is_audited(manager, front_desk, login):
     ownership = OwnershipFactory(party__name="张三")
     PartyFactory(name="李四", id_number=ID)
     assert login(front_desk).get(reverse("owners:party_export")).status_code == 403
-    response = login(manager).get(reverse("owners:party_export"))
-    assert response.status_code == 200
-    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-                .worksheets[0].values)
+    export, sheet = _export(login(manager), reverse("owners:party_export"))
+    rows = list(sheet.values)
     assert rows[0][0] == "姓名"
     by_name = {r[0]: r for r in rows[1:]}
     assert ownership.room.code in by_name["张三"][6]
     assert by_name["李四"][5] == ID  # managers hold owners.view_full_id
+    assert export.rows == 2
     entry = AuditEntry.objects.get(action="owners.parties_exported")
     assert entry.details["rows"] == 2 and entry.details["full_ids"] is True
 
@@ -145,17 +161,55 @@ def test_export_without_full_id_permission_masks(manager, login):
                                  Permission.objects.get(codename="view_party"))
     manager.groups.clear()
     manager = type(manager).objects.get(pk=manager.pk)
-    response = login(manager).get(reverse("owners:party_export"))
-    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-                .worksheets[0].values)
-    assert rows[1][5] == "110105********002X"
+    _unused, sheet = _export(login(manager), reverse("owners:party_export"))
+    assert list(sheet.values)[1][5] == "110105********002X"
+
+
+def test_an_export_runs_once_and_only_its_owner_downloads_it(manager, login,
+                                                             django_capture_on_commit_callbacks):
+    from owners.models import ListExport
+    from owners.tasks import run_list_export
+    from staff.choices import Role
+    from tests.staff.factories import UserFactory
+
+    PartyFactory()
+    with django_capture_on_commit_callbacks() as callbacks:
+        login(manager).get(reverse("owners:party_export"))
+    assert len(callbacks) == 1
+    export = ListExport.objects.get()
+    assert run_list_export(export.pk) is True
+    assert run_list_export(export.pk) is False
+    other = UserFactory(role=Role.FRONT_DESK)
+    export.refresh_from_db()
+    assert login(other).get(reverse("uploads:download", args=[export.file_id])
+                            ).status_code == 404
+    page = login(manager).get(reverse("owners:export_list")).content.decode()
+    assert "下载" in page
+
+
+def test_the_scanner_runs_exports_whose_message_was_lost(manager):
+    import datetime
+
+    from django.utils import timezone
+
+    from owners.models import ListExport
+    from owners.tasks import run_pending_exports
+
+    PartyFactory()
+    export = ListExport.objects.create(user=manager, kind="parties")
+    ListExport.objects.filter(pk=export.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=5))
+    fresh = ListExport.objects.create(user=manager, kind="rooms")
+    assert run_pending_exports() == 1
+    export.refresh_from_db()
+    fresh.refresh_from_db()
+    assert export.status == "done" and fresh.status == "pending"
 
 
 def test_exported_text_never_runs_as_a_formula(manager, login):
     PartyFactory(name="=HYPERLINK(\"http://evil\")", notes="+1 and -2")
-    response = login(manager).get(reverse("owners:party_export"))
-    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    row = [c for c in book.worksheets[0][2]]
+    _unused, sheet = _export(login(manager), reverse("owners:party_export"))
+    row = next(iter(sheet.iter_rows(min_row=2, max_row=2)))
     assert row[0].data_type == "s" and row[0].value.startswith("'=")
     assert row[8].value == "'+1 and -2"
 
@@ -166,10 +220,9 @@ def test_room_list_exports_with_owners_and_occupants(manager, front_desk, login)
     ownership = OwnershipFactory(party__name="张三")
     OccupancyFactory(room=ownership.room, party__name="李四")
     assert login(front_desk).get(reverse("owners:room_export")).status_code == 403
-    response = login(manager).get(reverse("owners:room_export"),
-                                  {"estate": ownership.room.estate_id})
-    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-                .worksheets[0].values)
+    _unused, sheet = _export(login(manager), reverse("owners:room_export"),
+                              {"estate": ownership.room.estate_id})
+    rows = list(sheet.values)
     assert rows[1][0] == ownership.room.code
     assert rows[1][7] == "张三" and rows[1][8] == "李四"
     assert AuditEntry.objects.filter(action="owners.rooms_exported").exists()

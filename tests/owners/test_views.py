@@ -338,3 +338,18 @@ def test_rooms_are_listed_in_the_order_people_count(front_desk, login):
         RoomFactory(unit=unit, number=number, code=f"1-1-{number}")
     page = login(front_desk).get(reverse("owners:room_list")).context["page"]
     assert [r.code for r in page.items] == ["1-1-101", "1-1-201", "1-1-1001"]
+
+
+def test_filtered_lists_cost_the_same_with_more_buildings(front_desk, login,
+                                                          django_assert_max_num_queries):
+    from tests.owners.factories import BuildingFactory
+
+    ownership = OwnershipFactory()
+    estate = ownership.room.estate
+    client = login(front_desk)
+    for name in ("owners:room_list", "owners:party_list"):
+        with django_assert_max_num_queries(20) as few:
+            client.get(reverse(name), {"estate": estate.pk})
+        BuildingFactory.create_batch(5, estate=estate)
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            client.get(reverse(name), {"estate": estate.pk})
