@@ -218,6 +218,9 @@ def _prepare_filters(form: forms.Form) -> None:
     if estate and str(estate).isdigit():
         form.fields["building"].queryset = Building.objects.filter(
             estate_id=estate).select_related("estate")
+    for field in form.fields.values():
+        # One plain query per list; the template writes the options out itself.
+        field.widget.choices = list(iter(field.choices))
 
 
 class RoomPatternForm(forms.Form):
