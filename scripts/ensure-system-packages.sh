@@ -5,10 +5,10 @@
 set -euo pipefail
 
 need=()
-[ -x /usr/bin/chromium ] || need+=(chromium)
-[ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
-command -v msgfmt >/dev/null || need+=(gettext)
+for package in chromium chromium-driver fonts-noto-cjk gettext; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+    || need+=("$package")
+done
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
