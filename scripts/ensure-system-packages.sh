@@ -6,8 +6,8 @@ set -euo pipefail
 
 need=()
 for package in chromium chromium-driver fonts-noto-cjk gettext; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
-    || need+=("$package")
+  status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+  [ "$status" = "install ok installed" ] || need+=("$package")
 done
 
 if [ ${#need[@]} -eq 0 ]; then
