@@ -26,6 +26,8 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 run: export DEBUG ?= true
 run: install
+	@# Local development defaults, so that plain `manage.py` commands work here too.
+	@test -f .env || printf '# Local development only (see .env.example).\nDEBUG=true\n' > .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "Open http://127.0.0.1:8000 and sign in as frontdesk / wuye-demo-2026 (see README)."

@@ -104,3 +104,10 @@ print(json.dumps({
     assert headers["referrer"] == "same-origin"
     assert "no-store" in headers["cache"]
     assert headers["secure"] and headers["httponly"]
+
+
+def test_production_refuses_development_keys_even_with_debug_in_the_environment():
+    result = _run("import django; django.setup()", "config.settings.production",
+                  DEBUG="true")
+    assert result.returncode != 0
+    assert "Production needs its own SECRET_KEY" in result.stderr
