@@ -1,7 +1,6 @@
 """REST resources of the owners area, on the same selectors and services as the pages."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
@@ -127,17 +126,8 @@ class PartySerializer(VersionedSerializerMixin, serializers.ModelSerializer):
         validated_data.pop("version", None)
         return self._save(Party(), validated_data)
 
-    def update(self, instance, validated_data):
-        from versioning.api import VersionConflict
-        from versioning.services import StaleVersionError, version_claim
-
-        expected = validated_data.pop("version")
-        with transaction.atomic():
-            try:
-                instance.version = version_claim(instance=instance, expected=expected)
-            except StaleVersionError as exc:
-                raise VersionConflict from exc
-            return self._save(instance, validated_data)
+    def update_claimed(self, instance, validated_data):
+        return self._save(instance, validated_data)
 
 
 class OccupancySerializer(serializers.ModelSerializer):

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
@@ -334,8 +334,6 @@ def document_status(request: HttpRequest, pk: int) -> HttpResponse:
 
     document = ServiceDocument.objects.filter(pk=pk).select_related("party").first()
     if document is None or not request.user.has_perm("owners.view_party"):
-        from django.http import Http404
-
         raise Http404
     status = request.POST.get("status")
     if status in ServiceDocument.Status.values:
@@ -433,14 +431,10 @@ def tenure_end(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
     model = {"ownership": Ownership, "occupancy": Occupancy}.get(kind)
     if model is None:
-        from django.http import Http404
-
         raise Http404
     _require(request, f"owners.change_{kind}")
     tenure = model.objects.select_related("party", "room").filter(pk=pk).first()
     if tenure is None:
-        from django.http import Http404
-
         raise Http404
     selectors.room_get_for_user(user=request.user, pk=tenure.room_id)
     form = TenureEndForm(request.POST)

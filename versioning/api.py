@@ -32,4 +32,8 @@ class VersionedSerializerMixin(serializers.Serializer):
                 instance.version = version_claim(instance=instance, expected=expected)
             except StaleVersionError as exc:
                 raise VersionConflict from exc
-            return super().update(instance, validated_data)
+            return self.update_claimed(instance, validated_data)
+
+    def update_claimed(self, instance, validated_data):
+        """Save the edit once its version is claimed; override to save through a service."""
+        return super().update(instance, validated_data)
