@@ -73,6 +73,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.MANAGER: [
         "owners.*",
+        "workcalendar.*",
         "staff.view_department",
         "staff.change_department",
         "staff.view_user",
@@ -90,6 +91,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.ADMINISTRATOR: [
         "owners.*",
+        "workcalendar.*",
         "staff.*",
         "auth.view_group",
         "auth.view_permission",

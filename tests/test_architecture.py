@@ -6,13 +6,15 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-CROSS_CUTTING = {"staff", "audit", "uploads", "health", "portal", "versioning"}
+CROSS_CUTTING = {"staff", "audit", "uploads", "health", "portal", "versioning",
+                 "workcalendar"}
 DOMAIN = {"owners", "scheduling", "service_tickets", "telephony", "prospects",
           "security_training", "safety_targets"}
 # app -> apps of ours it may import
 ALLOWED = {
     "portal": set(),
     "versioning": set(),
+    "workcalendar": {"audit"},
     "audit": {"portal"},
     "staff": {"audit", "portal", "versioning"},
     "uploads": {"audit", "portal"},

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "staff",
     "audit",
     "versioning",
+    "workcalendar",
     "uploads",
     "health",
     "portal",
