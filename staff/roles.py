@@ -22,6 +22,16 @@ OWNERS_READ = [
                   "committeemember", "committeemeeting"]
 ]
 
+# The desk and dispatchers log, dispatch, close and reopen tickets of every territory.
+TICKETS_DESK = [
+    "service_tickets.view_ticket",
+    "service_tickets.add_ticket",
+    "service_tickets.change_ticket",
+    "service_tickets.view_all_tickets",
+    "service_tickets.view_category",
+    "service_tickets.view_territory",
+]
+
 # "app_label.codename" entries; "app_label.*" grants every permission of an app.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.FRONT_DESK: [
@@ -49,12 +59,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "owners.view_servicedocument",
         "owners.add_servicedocument",
         "owners.change_servicedocument",
+        *TICKETS_DESK,
     ],
     Role.DISPATCHER: [
         "staff.view_department",
         "staff.view_user",
         *OWNERS_READ,
         "owners.add_activity",
+        *TICKETS_DESK,
     ],
     Role.SERVICE_STAFF: [
         "staff.view_department",
@@ -62,6 +74,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "owners.view_room",
         "owners.view_party",
         "owners.view_activity",
+        "service_tickets.view_ticket",
+        "service_tickets.view_category",
     ],
     Role.SECURITY_SUPERVISOR: [
         "staff.view_department",
@@ -73,6 +87,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.MANAGER: [
         "owners.*",
+        "service_tickets.*",
         "workcalendar.*",
         "staff.view_department",
         "staff.change_department",
@@ -91,6 +106,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.ADMINISTRATOR: [
         "owners.*",
+        "service_tickets.*",
         "workcalendar.*",
         "staff.*",
         "auth.view_group",

@@ -20,6 +20,7 @@ ALLOWED = {
     "uploads": {"audit", "portal"},
     "health": {"portal"},
     "owners": CROSS_CUTTING,
+    "service_tickets": CROSS_CUTTING | {"owners"},
 }
 
 

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "portal",
     # ours: domain areas, added as they are built
     "owners",
+    "service_tickets",
 ]
 
 AUTH_USER_MODEL = "staff.User"

@@ -1,0 +1,144 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from versioning.models import VersionedModel
+
+from ..choices import EventKind, Priority, Source, Status, TicketType
+
+
+class TicketCounter(models.Model):
+    """The last number handed out on a day, locked while a ticket is numbered."""
+
+    day = models.DateField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last}"
+
+
+class Ticket(VersionedModel):
+    """A service request or complaint (工单) from creation to closing."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    type = models.CharField(_("type"), max_length=12, choices=TicketType.choices)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    category = models.ForeignKey("service_tickets.Category", verbose_name=_("category"),
+                                 on_delete=models.PROTECT, related_name="tickets")
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
+                              default=Status.NEW)
+    description = models.TextField(_("description"))
+    estate = models.ForeignKey("owners.Estate", verbose_name=_("estate"),
+                               on_delete=models.PROTECT, related_name="+")
+    building = models.ForeignKey("owners.Building", verbose_name=_("building"),
+                                 on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+")
+    room = models.ForeignKey("owners.Room", verbose_name=_("room"), on_delete=models.PROTECT,
+                             null=True, blank=True, related_name="tickets")
+    party = models.ForeignKey("owners.Party", verbose_name=_("owner or occupant"),
+                              on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="tickets")
+    territory = models.ForeignKey("service_tickets.Territory", verbose_name=_("territory"),
+                                  on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="tickets")
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assignee"),
+                                 on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="assigned_tickets")
+    helpers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("helpers"),
+                                     blank=True, related_name="helped_tickets")
+    watchers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("watchers"),
+                                      blank=True, related_name="watched_tickets")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("logged by"),
+                                   on_delete=models.PROTECT, related_name="+")
+    # SLA clocks: due times in working hours (or 24×7), moved on when the ticket is held.
+    accept_due = models.DateTimeField(_("accept by"), null=True, blank=True)
+    respond_due = models.DateTimeField(_("respond by"), null=True, blank=True)
+    resolve_due = models.DateTimeField(_("resolve by"), null=True, blank=True)
+    resolve_warn_at = models.DateTimeField(_("resolution at risk from"), null=True,
+                                           blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("work started at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    held_since = models.DateTimeField(_("on hold since"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-created_at", "-id"], name="tickets_status_idx"),
+            models.Index(fields=["assignee", "status"], name="tickets_assignee_idx"),
+            models.Index(fields=["territory", "status"], name="tickets_territory_idx"),
+            models.Index(fields=["room", "category", "status"], name="tickets_room_idx"),
+            models.Index(fields=["resolve_due"], name="tickets_resolve_due_idx"),
+            models.Index(fields=["accept_due"], name="tickets_accept_due_idx"),
+        ]
+        permissions = [("view_all_tickets", _("Can see tickets of every territory"))]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def is_breached(self, now=None) -> bool:
+        """The resolution time has passed and the ticket is not done."""
+        now = now or timezone.now()
+        return bool(self.resolve_due and self.resolved_at is None and self.held_since is None
+                    and now > self.resolve_due)
+
+    def is_at_risk(self, now=None) -> bool:
+        now = now or timezone.now()
+        return bool(self.resolve_warn_at and self.resolved_at is None
+                    and self.held_since is None and self.resolve_warn_at <= now
+                    and not self.is_breached(now))
+
+
+class TicketEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("ticket events cannot be changed")
+
+    def delete(self):
+        raise TypeError("ticket events cannot be deleted")
+
+
+class TicketEvent(models.Model):
+    """Something that happened to a ticket; never changed once written."""
+
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT,
+                               related_name="events")
+    kind = models.CharField(_("kind"), max_length=12, choices=EventKind.choices)
+    action = models.CharField(_("action"), max_length=12, blank=True)
+    from_status = models.CharField(_("from"), max_length=12, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"),
+                              on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+")
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    objects = TicketEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["ticket", "created_at", "id"], name="tickets_event_ticket_idx"),
+            models.Index(fields=["kind", "-created_at"], name="tickets_event_kind_idx"),
+            models.Index(fields=["actor", "-created_at"], name="tickets_event_actor_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket} {self.kind} {self.action}".strip()
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("ticket events cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("ticket events cannot be deleted")
