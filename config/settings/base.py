@@ -313,6 +313,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "TicketPriorityEnum": "service_tickets.choices.Priority",
+        "TicketStatusEnum": "service_tickets.choices.Status",
+    },
 }
 
 # --- E-mail -----------------------------------------------------------------------------

@@ -15,8 +15,9 @@ from service_tickets.selectors import ticket_list_for_user
 from service_tickets.services import TransitionError, ticket_act, ticket_create
 from service_tickets.transitions import NEEDS_REASON, TRANSITIONS
 from staff.choices import Role
-from tests.owners.factories import OwnershipFactory, RoomFactory
-from tests.service_tickets.factories import CategoryFactory, SlaTargetFactory, TerritoryFactory
+from tests.owners.factories import RoomFactory
+from tests.service_tickets.conftest import new_ticket
+from tests.service_tickets.factories import CategoryFactory
 from tests.staff.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,29 +26,6 @@ SH = ZoneInfo("Asia/Shanghai")
 
 def at(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text).replace(tzinfo=SH)
-
-
-@pytest.fixture
-def world(dispatcher, front_desk):
-    ownership = OwnershipFactory(party__name="刘旭")
-    room = ownership.room
-    territory = TerritoryFactory(name="一区")
-    territory.buildings.add(room.building)
-    technician = UserFactory(username="tech-a", role=Role.SERVICE_STAFF)
-    outsider = UserFactory(username="tech-b", role=Role.SERVICE_STAFF)
-    territory.members.add(technician)
-    category = CategoryFactory(name="漏水", code="leak")
-    SlaTargetFactory(category=category, priority="normal", accept_minutes=30,
-                     respond_minutes=120, resolve_minutes=480)
-    return {"room": room, "party": ownership.party, "territory": territory,
-            "tech": technician, "outsider": outsider, "category": category,
-            "desk": front_desk, "dispatcher": dispatcher}
-
-
-def new_ticket(world, **kw):
-    return ticket_create(by=world["desk"], type="repair", source="phone",
-                         category=world["category"], description="厨房水管漏水",
-                         room=world["room"], party=world["party"], **kw)
 
 
 def test_tickets_are_numbered_per_day_as_people_read_them(world):
