@@ -3,7 +3,7 @@ from django.contrib import admin
 from audit.admin import AuditedAdminMixin
 from portal.pagination import CappedCountPaginator
 
-from .models import Category, SlaTarget, Territory, Ticket, TicketEvent
+from .models import Category, Escalation, EscalationRule, SlaTarget, Territory, Ticket, TicketEvent
 
 
 class SlaTargetInline(admin.TabularInline):
@@ -65,4 +65,29 @@ class TicketEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EscalationRule)
+class EscalationRuleAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "trigger", "level", "delay_minutes", "category", "priority",
+                    "is_active"]
+    list_filter = ["trigger", "level", "is_active", "category"]
+    search_fields = ["name"]
+    filter_horizontal = ["recipients"]
+
+
+@admin.register(Escalation)
+class EscalationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "ticket", "rule", "notified_at"]
+    list_filter = ["rule"]
+    search_fields = ["ticket__number"]
+    list_select_related = ["ticket", "rule"]
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
