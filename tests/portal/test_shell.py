@@ -31,7 +31,7 @@ def test_navigation_shows_admin_only_to_admin_roles(front_desk, manager, login):
 
 def test_navigation_has_no_entries_for_areas_not_built(front_desk, login):
     html = login(front_desk).get(reverse("portal:home")).content.decode()
-    for absent in ["/tickets/", "/scheduling/", "/telephony/", "/prospects/"]:
+    for absent in ["/scheduling/", "/telephony/", "/prospects/", "/training/"]:
         assert absent not in html
 
 

@@ -1,0 +1,117 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from service_tickets.models import Ticket
+from tests.owners.factories import RoomFactory
+from tests.service_tickets.conftest import new_ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pages_need_login_and_the_right_role(world, no_role_user, login):
+    ticket = new_ticket(world)
+    for url in [reverse("tickets:list"), reverse("tickets:fast_entry"),
+                reverse("tickets:detail", args=[ticket.pk])]:
+        assert Client().get(url).status_code == 302
+    client = login(no_role_user)
+    assert client.get(reverse("tickets:list")).status_code == 403
+    assert client.get(reverse("tickets:fast_entry")).status_code == 403
+    assert client.get(reverse("tickets:detail", args=[ticket.pk])).status_code == 404
+
+
+def test_service_staff_list_shows_only_their_territory(world, login):
+    mine = new_ticket(world)
+    from service_tickets.services import ticket_create
+
+    other = ticket_create(by=world["desk"], type="repair", source="phone",
+                          category=world["category"], description="别处", room=RoomFactory())
+    html = login(world["tech"]).get(reverse("tickets:list")).content.decode()
+    assert mine.number in html and other.number not in html
+    assert login(world["outsider"]).get(reverse("tickets:detail", args=[mine.pk])
+                                        ).status_code == 404
+
+
+def test_list_costs_the_same_with_more_tickets(world, login, django_assert_max_num_queries):
+    client = login(world["desk"])
+    new_ticket(world)
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("tickets:list"))
+    for _ in range(10):
+        new_ticket(world)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("tickets:list"))
+    assert len(response.context["page"].items) == 11
+
+
+def test_detail_shows_stages_clocks_and_the_actions_allowed(world, login):
+    ticket = new_ticket(world)
+    html = login(world["dispatcher"]).get(reverse("tickets:detail", args=[ticket.pk])
+                                          ).content.decode()
+    assert "待派单" in html and 'data-testid="act-dispatch"' in html
+    assert 'data-testid="act-complete"' not in html
+    assert world["tech"].display_name in html  # a territory member to dispatch to
+
+
+def test_actions_from_the_page_and_refusals_in_chinese(world, login):
+    ticket = new_ticket(world)
+    client = login(world["dispatcher"])
+    url = reverse("tickets:act", args=[ticket.pk, "dispatch"])
+    page = client.post(url, {"to": world["tech"].pk, "version": 1}, follow=True)
+    assert "派单 已完成" in page.content.decode() or "派单" in page.content.decode()
+    assert Ticket.objects.get(pk=ticket.pk).status == "dispatched"
+    again = client.post(url, {"to": world["tech"].pk, "version": 1}, follow=True)
+    assert "其他人刚刚修改" in again.content.decode()
+    refused = client.post(reverse("tickets:act", args=[ticket.pk, "close"]),
+                          {"version": 2}, follow=True)
+    assert "不能执行" in refused.content.decode()
+
+
+def test_fast_entry_logs_a_ticket_and_warns_of_duplicates(world, login):
+    client = login(world["desk"])
+    data = {"party": world["party"].pk, "room": world["room"].pk, "type": "repair",
+            "source": "phone", "category": world["category"].pk, "description": "厨房漏水"}
+    first = client.post(reverse("tickets:fast_entry"), data)
+    assert first.status_code == 302
+    ticket = Ticket.objects.get()
+    assert ticket.party == world["party"] and ticket.priority == "normal"
+    second = client.post(reverse("tickets:fast_entry"), data)
+    assert second.status_code == 200
+    assert ticket.number in second.content.decode() and "duplicate-warning" in \
+        second.content.decode()
+    assert Ticket.objects.count() == 1
+    third = client.post(reverse("tickets:fast_entry"), {**data, "confirm_duplicate": "1"})
+    assert third.status_code == 302 and Ticket.objects.count() == 2
+
+
+def test_fast_entry_needs_a_place(world, login):
+    response = login(world["desk"]).post(reverse("tickets:fast_entry"), {
+        "type": "repair", "source": "phone", "category": world["category"].pk,
+        "description": "x"})
+    assert response.status_code == 400
+    assert "公共区域" in response.content.decode()
+
+
+def test_lookup_finds_the_caller_by_phone_tail_with_rooms_and_open_tickets(world, login):
+    from owners.models import Phone
+
+    Phone.objects.create(party=world["party"], e164="+8613812345678", kind="mobile",
+                         display="13812345678", tail="5678", is_primary=True)
+    new_ticket(world)
+    html = login(world["desk"]).get(reverse("tickets:lookup"), {"q": "5678"}).content.decode()
+    assert world["party"].name in html and world["room"].code in html
+    assert "1 个进行中的工单" in html
+
+
+def test_dashboard_counts_open_and_waiting_tickets(world, login):
+    new_ticket(world)
+    response = login(world["desk"]).get(reverse("portal:home"))
+    [card] = [c for c in response.context["cards"] if str(c.title) == "工单"]
+    values = {str(f.label): f.value for f in card.figures}
+    assert values["进行中"] == 1 and values["待派单"] == 1
+
+
+def test_history_reads_in_words_not_codes(world, login):
+    ticket = new_ticket(world)
+    html = login(world["desk"]).get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+    assert "— → 待派单" in html and "new" not in html.split('data-testid="events"')[1][:300]
