@@ -24,12 +24,30 @@ def cell_text(value) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+def _append_header(sheet, titles: list[str]) -> None:
+    bold = Font(bold=True)
+    cells = []
+    for title in titles:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        cells.append(cell)
+    sheet.append(cells)
+
+
+def _saved(book: Workbook) -> tempfile.SpooledTemporaryFile:
+    """The workbook in a temporary file (in memory up to 8 MB), rewound for reading."""
+    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - the caller closes it
+    book.save(out)
+    out.seek(0)
+    return out
+
+
 def _headers() -> list[str]:
     return [_("Name"), _("Kind"), _("Gender"), _("Phones"), _("ID document"), _("ID number"),
             _("Rooms"), _("Tags"), _("Notes")]
 
 
-def party_export(*, queryset, by, filters: dict) -> tempfile.SpooledTemporaryFile:
+def party_export(*, queryset, by, filters: dict) -> tuple[tempfile.SpooledTemporaryFile, int]:
     """Write ``queryset`` (already restricted to ``by``) to an .xlsx file and audit it.
 
     ID numbers are masked unless ``by`` may see them in full; a full export is audited
@@ -38,13 +56,7 @@ def party_export(*, queryset, by, filters: dict) -> tempfile.SpooledTemporaryFil
     full_ids = by.has_perm("owners.view_full_id")
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Owners and occupants"))
-    bold = Font(bold=True)
-    header = []
-    for title in _headers():
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+    _append_header(sheet, _headers())
     count = 0
     qs = queryset.order_by("id").prefetch_related(None).prefetch_related("phones", "tags")
     last_id = 0
@@ -74,13 +86,11 @@ def party_export(*, queryset, by, filters: dict) -> tempfile.SpooledTemporaryFil
                 party.notes,
             ]])
             count += 1
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - the response closes it
-    book.save(out)
-    out.seek(0)
+    out = _saved(book)
     audit_record(actor=by, action="owners.parties_exported",
                  details={"rows": count, "full_ids": full_ids,
                           "filters": {k: str(v) for k, v in filters.items() if v}})
-    return out
+    return out, count
 
 
 def relation_label(value: str) -> str:
@@ -99,17 +109,11 @@ def _room_headers() -> list[str]:
             _("Use"), _("Status"), _("Owners"), _("Occupants")]
 
 
-def room_export(*, queryset, by, filters: dict) -> tempfile.SpooledTemporaryFile:
+def room_export(*, queryset, by, filters: dict) -> tuple[tempfile.SpooledTemporaryFile, int]:
     """The filtered room list as .xlsx with current owners and occupants by name."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Rooms"))
-    bold = Font(bold=True)
-    header = []
-    for title in _room_headers():
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+    _append_header(sheet, _room_headers())
     count, last_id = 0, 0
     qs = queryset.order_by("id").select_related("estate")
     while True:
@@ -132,12 +136,10 @@ def room_export(*, queryset, by, filters: dict) -> tempfile.SpooledTemporaryFile
                 room.inner_area or "", room.get_use_display(), room.get_status_display(),
                 "、".join(owners[room.pk]), "、".join(occupants[room.pk])]])
             count += 1
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - the response closes it
-    book.save(out)
-    out.seek(0)
+    out = _saved(book)
     audit_record(actor=by, action="owners.rooms_exported",
                  details={"rows": count, "filters": {k: str(v) for k, v in filters.items() if v}})
-    return out
+    return out, count
 
 
 # --- Exports written by the background worker -------------------------------------------
@@ -178,11 +180,11 @@ def list_export_run(*, export_id: int) -> bool:
     try:
         if export.kind == ListExport.Kind.PARTIES:
             qs = party_list_for_user(user=user, filters=filters)
-            out, rows = party_export(queryset=qs, by=user, filters=filters), qs.count()
+            out, rows = party_export(queryset=qs, by=user, filters=filters)
             name = _("owners-%(date)s.xlsx")
         else:
             qs = room_list_for_user(user=user, filters=filters)
-            out, rows = room_export(queryset=qs, by=user, filters=filters), qs.count()
+            out, rows = room_export(queryset=qs, by=user, filters=filters)
             name = _("rooms-%(date)s.xlsx")
         name = name % {"date": timezone.localdate().strftime("%Y%m%d")}
         with out:
