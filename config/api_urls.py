@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from inbox import api as inbox_api
 from owners import api as owners_api
 from service_tickets import api as tickets_api
 from staff import api as staff_api
@@ -11,6 +12,7 @@ router = DefaultRouter()
 staff_api.register(router)
 owners_api.register(router)
 tickets_api.register(router)
+inbox_api.register(router)
 
 urlpatterns = [
     path("me/", staff_api.MeView.as_view(), name="api-me"),

@@ -15,6 +15,7 @@ urlpatterns = [
     path("files/", include("uploads.urls")),
     path("owners/", include("owners.urls")),
     path("tickets/", include("service_tickets.urls")),
+    path("inbox/", include("inbox.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

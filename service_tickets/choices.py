@@ -70,3 +70,70 @@ class EventKind(models.TextChoices):
     COMMENT = "comment", _("Comment")
     CHASED = "chased", _("Owner chased")
     ESCALATED = "escalated", _("Escalated")
+    ASSIGNMENT = "assignment", _("Helpers or watchers changed")
+    ATTACHMENT = "attachment", _("Photo or file")
+    MATERIAL = "material", _("Materials and labour")
+    CALL = "call", _("Call")
+    VISIT = "visit", _("Visit")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    COMPLAINT = "complaint", _("Complaint handling")
+    TERRITORY = "territory", _("Territory changed")
+    NOTICE = "notice", _("Linked to a notice")
+
+
+class FollowUpPolicy(models.TextChoices):
+    ALWAYS = "always", _("Always follow up")
+    UNLESS_RATED = "unless_rated", _("Only when the owner has not rated the work")
+    NEVER = "never", _("Never")
+
+
+class FollowUpMethod(models.TextChoices):
+    CALL = "call", _("Phone call")
+    VISIT = "visit", _("Visit")
+    MESSAGE = "message", _("Message")
+
+
+class FollowUpOutcome(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    UNSATISFIED = "unsatisfied", _("Unsatisfied")
+    NOT_REACHED = "not_reached", _("Could not reach the owner")
+
+
+# The ten criteria owners judge service by (the seed's 服务质量 section), in its order.
+QUALITY_DIMENSIONS: list[tuple[str, str]] = [
+    ("tangibles", _("Tangibles")),
+    ("reliability", _("Reliability")),
+    ("responsiveness", _("Responsiveness")),
+    ("competence", _("Competence")),
+    ("courtesy", _("Courtesy")),
+    ("credibility", _("Credibility")),
+    ("security", _("Security")),
+    ("access", _("Access")),
+    ("communication", _("Communication")),
+    ("understanding", _("Understanding the customer")),
+]
+
+
+class Severity(models.TextChoices):
+    MINOR = "minor", _("Minor")
+    MODERATE = "moderate", _("Moderate")
+    SERIOUS = "serious", _("Serious")
+
+
+class Responsibility(models.TextChoices):
+    PENDING = "", _("Not yet found")
+    COMPANY = "company", _("The company")
+    STAFF = "staff", _("A staff member")
+    CONTRACTOR = "contractor", _("A contractor")
+    OWNER = "owner", _("The owner or occupant")
+    THIRD_PARTY = "third_party", _("A third party")
+    NONE = "none", _("Unfounded")
+
+
+class NoticeKind(models.TextChoices):
+    WATER = "water", _("Water outage")
+    POWER = "power", _("Power outage")
+    GAS = "gas", _("Gas outage")
+    LIFT = "lift", _("Lift maintenance")
+    WORKS = "works", _("Works and noise")
+    OTHER = "other", _("Other notice")

@@ -48,7 +48,8 @@ def escalations_scan(*, now=None) -> int:
         for ticket in _due_tickets(rule, now):
             try:
                 with transaction.atomic():
-                    escalation = Escalation.objects.create(ticket=ticket, rule=rule)
+                    escalation = Escalation.objects.create(ticket=ticket, rule=rule,
+                                                           level=rule.level)
                     TicketEvent.objects.create(
                         ticket=ticket, kind=EventKind.ESCALATED, created_at=now,
                         note=_("Level %(level)s: %(trigger)s") % {
@@ -61,8 +62,66 @@ def escalations_scan(*, now=None) -> int:
     return made
 
 
+def _matching_rules(ticket: Ticket):
+    return (EscalationRule.objects.filter(is_active=True)
+            .filter(Q(category__isnull=True) | Q(category_id=ticket.category_id)
+                    | Q(category_id=ticket.category.parent_id))
+            .filter(Q(priority="") | Q(priority=ticket.priority)))
+
+
+def recipients_of(escalation: Escalation) -> list:
+    """Who hears of an escalation: the rule's people; for one raised by hand, the people of
+    the matching rules at its level, else the managers."""
+    if escalation.rule_id:
+        return list(escalation.rule.recipients.filter(is_active=True))
+    from django.contrib.auth import get_user_model
+
+    from staff.choices import ROLE_GROUP_NAMES, Role
+
+    User = get_user_model()
+    rules = _matching_rules(escalation.ticket).filter(level=escalation.level)
+    people = list(User.objects.filter(is_active=True, pk__in=rules.values("recipients")))
+    if not people:
+        people = list(User.objects.filter(is_active=True,
+                                          groups__name=ROLE_GROUP_NAMES[Role.MANAGER]))
+    return people
+
+
+@transaction.atomic
+def escalate_by_hand(*, ticket_id: int, by, reason: str) -> Escalation:
+    """Raise a ticket one level above its last escalation, with a reason (``by`` None: the
+    system, e.g. a repeat unsatisfied follow-up)."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.db.models import Max
+
+    if by is not None and not by.has_perm("service_tickets.change_ticket"):
+        raise PermissionDenied(_("Only the desk, dispatchers and managers escalate tickets."))
+    if not reason.strip():
+        raise ValidationError(_("Please give a reason."))
+    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("category").get(
+        pk=ticket_id)
+    if ticket.status not in OPEN_STATUSES:
+        raise ValidationError(_("Only open tickets can be escalated."))
+    level = (ticket.escalations.aggregate(top=Max("level"))["top"] or 0) + 1
+    escalation = Escalation.objects.create(ticket=ticket, level=level, reason=reason.strip(),
+                                           raised_by=by)
+    TicketEvent.objects.create(
+        ticket=ticket, kind=EventKind.ESCALATED, actor=by,
+        note=_("Level %(level)s by hand: %(reason)s") % {"level": level,
+                                                         "reason": reason.strip()},
+        data={"escalation": escalation.pk, "level": level, "manual": True})
+    from .tasks import send_escalation_email
+
+    enqueue_on_commit(send_escalation_email, escalation.pk)
+    return escalation
+
+
 def escalation_notify(*, escalation_id: int) -> int:
-    """E-mail the rule's recipients once (claimed by ``notified_at``); returns mails sent."""
+    """Tell the recipients once (claimed by ``notified_at``), in their inbox and by e-mail;
+    returns the e-mails sent."""
+    from django.urls import reverse
+
+    from inbox.services import notify
     from staff.emails import send_templated
 
     claimed = Escalation.objects.filter(pk=escalation_id, notified_at__isnull=True).update(
@@ -72,8 +131,16 @@ def escalation_notify(*, escalation_id: int) -> int:
     escalation = Escalation.objects.select_related(
         "ticket__category", "ticket__estate", "ticket__room", "ticket__assignee", "rule",
     ).get(pk=escalation_id)
+    people = recipients_of(escalation)
+    ticket = escalation.ticket
+    notify(recipients=people, url=reverse("tickets:detail", args=[ticket.pk]),
+           title=lambda: _("%(number)s escalated to level %(level)s") % {
+               "number": ticket.number, "level": escalation.level},
+           body=lambda: str(escalation.rule.get_trigger_display() if escalation.rule_id
+                            else escalation.reason),
+           source=f"escalation:{escalation.pk}")
     sent = 0
-    for user in escalation.rule.recipients.exclude(email=""):
+    for user in [p for p in people if p.email]:
         send_templated(name="ticket-escalated", to=[user.email], language=user.language,
                        context={"user": user, "escalation": escalation,
                                 "ticket": escalation.ticket})

@@ -6,8 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal import dashboard, navigation
+from uploads.access import register_access_rule
 
 from .choices import OPEN_STATUSES, Status
+from .models import Ticket
 from .selectors import ticket_list_for_user
 
 
@@ -42,3 +44,10 @@ navigation.register(navigation.NavItem(
     key="tickets", label=_("Service tickets"), url_name="tickets:list", icon="tools", order=6,
     visible=lambda user: user.has_perm("service_tickets.view_ticket")))
 dashboard.register("tickets", _card)
+
+
+def _may_see_ticket_file(user, ticket) -> bool:
+    return ticket_list_for_user(user=user).filter(pk=ticket.pk).exists()
+
+
+register_access_rule(Ticket, _may_see_ticket_file)

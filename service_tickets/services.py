@@ -18,11 +18,29 @@ from owners.models import Building, Estate, Party, Room
 from owners.timeline import activity_record
 from workcalendar.clock import WorkCalendar
 
-from .choices import Action, DispatchMode, EventKind
-from .models import Category, SlaTarget, Territory, Ticket, TicketCounter, TicketEvent
+from .choices import (
+    OPEN_STATUSES,
+    Action,
+    DispatchMode,
+    EventKind,
+    FollowUpPolicy,
+    Priority,
+    TicketType,
+)
+from .models import (
+    Category,
+    Notice,
+    SlaTarget,
+    Territory,
+    Ticket,
+    TicketCounter,
+    TicketEvent,
+    TicketMaterial,
+)
 from .transitions import NEEDS_REASON, target_of
 
 AT_RISK_SHARE = 0.75  # a resolution is "at risk" once 75 % of its time is used
+COMPLAINT_REPLY_HOURS = 48  # a complainant is owed a reply within this many hours
 
 
 class TransitionError(ValidationError):
@@ -117,8 +135,14 @@ def ticket_create(
     estate: Estate | None = None,
     building: Building | None = None,
     priority: str | None = None,
+    notice: Notice | None = None,
+    complaint: dict | None = None,
 ) -> Ticket:
-    """Log a ticket for a room and person, or for a public area of an estate."""
+    """Log a ticket for a room and person, or for a public area of an estate.
+
+    ``complaint`` holds, for complaints, whom it is about (``complained_department``,
+    ``complained_staff``, ``complained_other``) and its ``severity``. Categories dispatched
+    automatically go straight to the chosen member of the territory."""
     if room is not None:
         estate, building = room.estate, room.building
     if estate is None:
@@ -131,15 +155,33 @@ def ticket_create(
         priority=priority or category.default_priority, description=description.strip(),
         estate=estate, building=building, room=room, party=party,
         territory=territory_for(building=building, estate=estate), created_by=by,
-        created_at=now,
+        created_at=now, notice=notice,
     )
+    if type == TicketType.COMPLAINT:
+        for field in ("complained_department", "complained_staff", "complained_other",
+                      "severity"):
+            value = (complaint or {}).get(field)
+            if value:
+                setattr(ticket, field, value)
+        ticket.reply_due = now + timedelta(hours=COMPLAINT_REPLY_HOURS)
     _set_clocks(ticket, now)
     ticket.save()
     TicketEvent.objects.create(ticket=ticket, kind=EventKind.CREATED, actor=by,
                                to_status=ticket.status, created_at=now,
                                data={"source": source, "priority": ticket.priority})
+    if notice is not None:
+        TicketEvent.objects.create(ticket=ticket, kind=EventKind.NOTICE, actor=by,
+                                   created_at=now, note=notice.title,
+                                   data={"notice": notice.pk})
     _timeline(ticket, by)
     audit_record(actor=by, action="tickets.created", target=ticket)
+    from .dispatching import automatic_assignee
+
+    chosen = automatic_assignee(ticket)
+    if chosen is not None:
+        ticket = ticket_act(ticket_id=ticket.pk, action=Action.DISPATCH, by=None, to=chosen,
+                            note=_("Dispatched automatically (%(mode)s)") % {
+                                "mode": ticket.category.get_dispatch_mode_display()})
     return ticket
 
 
@@ -151,7 +193,22 @@ def _may_work_in(user, ticket: Ticket) -> bool:
     return ticket.territory.members.filter(pk=user.pk).exists()
 
 
+def follow_up_required(ticket: Ticket) -> bool:
+    """Whether the ticket must be followed up before it is closed: complaints always,
+    otherwise as its category says."""
+    if ticket.type == TicketType.COMPLAINT:
+        return True
+    policy = ticket.category.follow_up_policy
+    if policy == FollowUpPolicy.ALWAYS:
+        return True
+    if policy == FollowUpPolicy.UNLESS_RATED:
+        return ticket.owner_rating is None
+    return False
+
+
 def _check_actor(action: str, ticket: Ticket, by, to=None) -> None:
+    if by is None:  # the system itself (automatic dispatch, follow-up outcomes)
+        return
     dispatcher = by.has_perm("service_tickets.change_ticket")
     if action == Action.DISPATCH:
         if not dispatcher:
@@ -179,11 +236,17 @@ def _check_actor(action: str, ticket: Ticket, by, to=None) -> None:
     elif action in (Action.CLOSE, Action.REOPEN, Action.CANCEL) and not dispatcher:
         raise PermissionDenied(_("Only the desk, dispatchers and managers close, reopen or "
                                  "cancel tickets."))
+    if action == Action.CLOSE and follow_up_required(ticket) and ticket.followed_up_at is None:
+        raise TransitionError(_("This ticket must be followed up before it is closed: record "
+                                "the follow-up, which closes it when the owner is satisfied."))
 
 
 def ticket_act(*, ticket_id: int, action: str, by, note: str = "", to=None,
-               expected_version: int | None = None) -> Ticket:
-    """Apply ``action`` to the ticket, or raise TransitionError / PermissionDenied."""
+               expected_version: int | None = None, data: dict | None = None) -> Ticket:
+    """Apply ``action`` to the ticket, or raise TransitionError / PermissionDenied.
+
+    ``by`` is None only for the system's own moves (automatic dispatch, a follow-up's
+    outcome), which the transition table still governs."""
     with transaction.atomic():
         ticket = (Ticket.objects.select_for_update(of=("self",))
                   .select_related("category", "territory").get(pk=ticket_id))
@@ -216,10 +279,15 @@ def ticket_act(*, ticket_id: int, action: str, by, note: str = "", to=None,
             ticket.held_since = None
         if action == Action.COMPLETE:
             ticket.resolved_at = now
+            ticket.followed_up_at = None
+            ticket.follow_up_due = (
+                now + timedelta(days=ticket.category.follow_up_days)
+                if follow_up_required(ticket) else None)
         if action == Action.CLOSE:
             ticket.closed_at = now
         if action == Action.REOPEN:
-            ticket.resolved_at = ticket.closed_at = None
+            ticket.resolved_at = ticket.closed_at = ticket.follow_up_due = None
+            ticket.reopen_count += 1
             _set_clocks(ticket, now, resolve_only=True)
         if action == Action.CANCEL:
             ticket.held_since = None
@@ -229,14 +297,205 @@ def ticket_act(*, ticket_id: int, action: str, by, note: str = "", to=None,
         TicketEvent.objects.create(
             ticket=ticket, kind=EventKind.TRANSITION, action=action, from_status=before,
             to_status=target, actor=by, note=note.strip(), created_at=now,
-            data={"to": to.pk} if to is not None else {})
+            data={**({"to": to.pk} if to is not None else {}), **(data or {})})
         _timeline(ticket, by)
+    if action == Action.DISPATCH and to is not None and to != by:
+        _notify_assignee(ticket, to)
     return ticket
 
 
+def _notify_assignee(ticket: Ticket, user) -> None:
+    from django.urls import reverse
+
+    from inbox.services import notify
+
+    notify(recipients=[user], url=reverse("tickets:detail", args=[ticket.pk]),
+           title=lambda: _("%(number)s dispatched to you") % {"number": ticket.number},
+           body=lambda: f"{ticket.category} · {ticket.description[:80]}",
+           source=f"ticket-dispatch:{ticket.pk}:{ticket.version}")
+
+
 @transaction.atomic
-def ticket_comment(*, ticket: Ticket, by, note: str) -> TicketEvent:
+def ticket_comment(*, ticket: Ticket, by, note: str, kind: str = EventKind.COMMENT
+                   ) -> TicketEvent:
+    """A comment, or a note of a call or visit made about the ticket."""
+    if kind not in (EventKind.COMMENT, EventKind.CALL, EventKind.VISIT):
+        raise ValidationError(_("Unknown kind of note."))
     if not note.strip():
         raise ValidationError(_("The comment is empty."))
-    return TicketEvent.objects.create(ticket=ticket, kind=EventKind.COMMENT, actor=by,
-                                      note=note.strip())
+    return TicketEvent.objects.create(ticket=ticket, kind=kind, actor=by, note=note.strip())
+
+
+def _locked(ticket_id: int, expected_version: int | None = None) -> Ticket:
+    ticket = (Ticket.objects.select_for_update(of=("self",))
+              .select_related("category", "territory").get(pk=ticket_id))
+    if expected_version is not None and ticket.version != expected_version:
+        raise TransitionError(_("Someone else changed this ticket a moment ago. Reload to see "
+                                "what happened."))
+    return ticket
+
+
+PRIORITY_ORDER = [Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.URGENT]
+
+
+def ticket_chase(*, ticket_id: int, by, note: str = "", raise_priority: bool = False
+                 ) -> Ticket:
+    """The owner chased the ticket (催单): counted, recorded, the people on it told, and the
+    priority raised one step when the desk chooses (the clocks follow the new priority)."""
+    from django.urls import reverse
+
+    from inbox.services import notify
+
+    with transaction.atomic():
+        ticket = _locked(ticket_id)
+        if ticket.status not in OPEN_STATUSES:
+            raise TransitionError(_("Only open tickets can be chased."))
+        now = timezone.now()
+        before = ticket.priority
+        ticket.chase_count += 1
+        ticket.last_chased_at = now
+        if raise_priority and before != Priority.URGENT:
+            ticket.priority = PRIORITY_ORDER[PRIORITY_ORDER.index(before) + 1]
+            if ticket.held_since is None:
+                _set_clocks(ticket, ticket.created_at)
+        ticket.version += 1
+        ticket.save()
+        TicketEvent.objects.create(
+            ticket=ticket, kind=EventKind.CHASED, actor=by, note=note.strip(), created_at=now,
+            data={"count": ticket.chase_count, "priority_from": before,
+                  "priority_to": ticket.priority})
+        people = [ticket.assignee, *ticket.watchers.all()]
+        transaction.on_commit(lambda: notify(
+            recipients=[p for p in people if p is not None and p != by],
+            url=reverse("tickets:detail", args=[ticket.pk]),
+            title=lambda: _("%(number)s chased by the owner (%(count)s×)") % {
+                "number": ticket.number, "count": ticket.chase_count},
+            body=note.strip(), source=f"ticket-chase:{ticket.pk}:{ticket.chase_count}"))
+    return ticket
+
+
+def ticket_set_people(*, ticket_id: int, by, helpers=None, watchers=None) -> Ticket:
+    """Set the helpers and watchers (distinct from the assignee), recorded as an event."""
+    if not by.has_perm("service_tickets.change_ticket"):
+        raise PermissionDenied(_("Only dispatchers and managers change who works on a ticket."))
+    with transaction.atomic():
+        ticket = _locked(ticket_id)
+        data = {}
+        if helpers is not None:
+            helpers = [u for u in helpers if u.pk != ticket.assignee_id]
+            for user in helpers:
+                if not (user.has_perm("service_tickets.view_all_tickets")
+                        or (ticket.territory_id
+                            and ticket.territory.members.filter(pk=user.pk).exists())):
+                    raise TransitionError(
+                        _("%(name)s is not authorised in this ticket's territory.")
+                        % {"name": user})
+            ticket.helpers.set(helpers)
+            data["helpers"] = [u.pk for u in helpers]
+        if watchers is not None:
+            ticket.watchers.set(watchers)
+            data["watchers"] = [u.pk for u in watchers]
+        ticket.version += 1
+        ticket.save(update_fields=["version", "updated_at"])
+        names = ", ".join(str(u) for u in (helpers or [])) or "—"
+        TicketEvent.objects.create(
+            ticket=ticket, kind=EventKind.ASSIGNMENT, actor=by, data=data,
+            note=_("Helpers: %(helpers)s; watchers: %(watchers)s") % {
+                "helpers": names,
+                "watchers": ", ".join(str(u) for u in ticket.watchers.all()) or "—"})
+    return ticket
+
+
+def _may_record_work(ticket: Ticket, by) -> bool:
+    return (by.has_perm("service_tickets.change_ticket") or ticket.assignee_id == by.pk
+            or ticket.helpers.filter(pk=by.pk).exists())
+
+
+def ticket_add_material(*, ticket: Ticket, by, name: str, quantity, unit: str = "",
+                        unit_price=0, charged: bool = False) -> TicketMaterial:
+    if not _may_record_work(ticket, by):
+        raise PermissionDenied(_("Only the assignee, helpers and dispatchers record work."))
+    material = TicketMaterial(ticket=ticket, name=name.strip(), quantity=quantity,
+                              unit=unit.strip() or "个", unit_price=unit_price or 0,
+                              charged=charged, recorded_by=by)
+    material.full_clean()
+    with transaction.atomic():
+        material.save()
+        TicketEvent.objects.create(
+            ticket=ticket, kind=EventKind.MATERIAL, actor=by, note=str(material),
+            data={"material": material.pk, "amount": str(material.amount)})
+    return material
+
+
+def ticket_add_labour(*, ticket_id: int, by, minutes: int) -> Ticket:
+    if minutes <= 0 or minutes > 24 * 60:
+        raise ValidationError(_("Labour is entered in minutes, between 1 and 1440."))
+    with transaction.atomic():
+        ticket = _locked(ticket_id)
+        if not _may_record_work(ticket, by):
+            raise PermissionDenied(_("Only the assignee, helpers and dispatchers record work."))
+        ticket.labour_minutes += minutes
+        ticket.save(update_fields=["labour_minutes", "updated_at"])
+        TicketEvent.objects.create(
+            ticket=ticket, kind=EventKind.MATERIAL, actor=by,
+            note=_("Labour: %(minutes)s minutes") % {"minutes": minutes},
+            data={"labour_minutes": minutes})
+    return ticket
+
+
+def ticket_attach(*, ticket: Ticket, by, upload, caption: str = ""):
+    """A photo or document on the ticket (checked by content and size)."""
+    from uploads.choices import FileKind
+    from uploads.services import stored_file_create
+
+    if not (_may_record_work(ticket, by) or by.has_perm("service_tickets.add_ticket")):
+        raise PermissionDenied(_("You may not add files to this ticket."))
+    kind = (FileKind.PHOTO if (getattr(upload, "content_type", "") or "").startswith("image/")
+            else FileKind.DOCUMENT)
+    with transaction.atomic():
+        stored = stored_file_create(upload=upload, kind=kind, by=by, attach_to=ticket)
+        TicketEvent.objects.create(
+            ticket=ticket, kind=EventKind.ATTACHMENT, actor=by,
+            note=caption.strip() or stored.original_name,
+            data={"file": str(stored.pk), "name": stored.original_name, "kind": kind})
+    return stored
+
+
+COMPLAINT_FIELDS = ("complained_department", "complained_staff", "complained_other",
+                    "severity", "responsibility", "remedy")
+
+
+def complaint_update(*, ticket_id: int, by, expected_version: int, replied: bool = False,
+                     **fields) -> Ticket:
+    """Record whom a complaint is about, its severity, the finding of responsibility and
+    the remedy; ``replied`` marks the reply to the complainant as given."""
+    if not by.has_perm("service_tickets.change_ticket"):
+        raise PermissionDenied(_("Only the desk, dispatchers and managers handle complaints."))
+    with transaction.atomic():
+        ticket = _locked(ticket_id, expected_version)
+        if ticket.type != TicketType.COMPLAINT:
+            raise TransitionError(_("This ticket is not a complaint."))
+        changed = {}
+        for name in COMPLAINT_FIELDS:
+            if name not in fields:
+                continue
+            value = fields[name]
+            if value is None and name in ("complained_department", "complained_staff"):
+                pass
+            elif value is None:
+                value = ""
+            if getattr(ticket, name) != value:
+                setattr(ticket, name, value)
+                changed[name] = getattr(value, "pk", value)
+        if replied and ticket.replied_at is None:
+            ticket.replied_at = timezone.now()
+            changed["replied_at"] = ticket.replied_at.isoformat()
+        if not changed:
+            return ticket
+        ticket.version += 1
+        ticket.save()
+        TicketEvent.objects.create(
+            ticket=ticket, kind=EventKind.COMPLAINT, actor=by, data=changed,
+            note=(_("Reply given to the complainant") if "replied_at" in changed
+                  else _("Complaint details updated")))
+    return ticket

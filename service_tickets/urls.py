@@ -1,13 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import views, views_board, views_entry, views_followup, views_notices, views_work
 
 app_name = "tickets"
 
 urlpatterns = [
-    path("", views.ticket_list, name="list"),
-    path("new/", views.fast_entry, name="fast_entry"),
-    path("lookup/", views.lookup, name="lookup"),
+    *views_board.urlpatterns,
+    *views_entry.urlpatterns,
+    *views_followup.urlpatterns,
+    *views_work.urlpatterns,
+    *views_notices.urlpatterns,
     path("<int:pk>/", views.ticket_detail, name="detail"),
     path("<int:pk>/<str:action>/", views.ticket_act_view, name="act"),
 ]

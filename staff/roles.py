@@ -30,6 +30,17 @@ TICKETS_DESK = [
     "service_tickets.view_all_tickets",
     "service_tickets.view_category",
     "service_tickets.view_territory",
+    "service_tickets.view_followup",
+    "service_tickets.add_followup",
+    "service_tickets.view_notice",
+    "service_tickets.add_notice",
+    "service_tickets.change_notice",
+    "service_tickets.view_ticketevent",
+    "service_tickets.view_ticketmaterial",
+    "service_tickets.add_ticketmaterial",
+    "service_tickets.view_savedfilter",
+    "service_tickets.add_savedfilter",
+    "service_tickets.delete_savedfilter",
 ]
 
 # "app_label.codename" entries; "app_label.*" grants every permission of an app.
@@ -76,6 +87,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "owners.view_activity",
         "service_tickets.view_ticket",
         "service_tickets.view_category",
+        "service_tickets.view_ticketevent",
+        "service_tickets.view_ticketmaterial",
+        "service_tickets.add_ticketmaterial",
+        "service_tickets.view_notice",
+        "service_tickets.view_savedfilter",
+        "service_tickets.add_savedfilter",
+        "service_tickets.delete_savedfilter",
     ],
     Role.SECURITY_SUPERVISOR: [
         "staff.view_department",
@@ -105,6 +123,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "django_celery_beat.add_intervalschedule",
     ],
     Role.ADMINISTRATOR: [
+        "inbox.view_notification",
         "owners.*",
         "service_tickets.*",
         "workcalendar.*",

@@ -7,7 +7,7 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 CROSS_CUTTING = {"staff", "audit", "uploads", "health", "portal", "versioning",
-                 "workcalendar"}
+                 "workcalendar", "inbox"}
 DOMAIN = {"owners", "scheduling", "service_tickets", "telephony", "prospects",
           "security_training", "safety_targets"}
 # app -> apps of ours it may import
@@ -19,6 +19,7 @@ ALLOWED = {
     "staff": {"audit", "portal", "versioning"},
     "uploads": {"audit", "portal"},
     "health": {"portal"},
+    "inbox": {"portal"},
     "owners": CROSS_CUTTING,
     "service_tickets": CROSS_CUTTING | {"owners"},
 }

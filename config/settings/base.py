@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "uploads",
     "health",
     "portal",
+    "inbox",
     # ours: domain areas, added as they are built
     "owners",
     "service_tickets",
@@ -123,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.shell",
+                "inbox.context_processors.inbox",
             ],
         },
     },

@@ -23,7 +23,11 @@ MEDIA_ROOT = VAR_DIR / "test-media"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     # pg_trgm needs a UTF-8 character type to index Chinese text.
-    DATABASES["default"]["TEST"] = {"TEMPLATE": "template0", "CHARSET": "UTF8"}
+    DATABASES["default"]["TEST"] = {
+        "TEMPLATE": "template0", "CHARSET": "UTF8",
+        # Several suites on one machine each need a database of their own.
+        "NAME": os.environ.get("TEST_DATABASE_NAME", "test_wuye_crm"),
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 STATIC_ROOT = VAR_DIR / "test-static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

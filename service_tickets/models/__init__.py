@@ -1,7 +1,11 @@
 from .catalog import Category, SlaTarget
 from .escalation import Escalation, EscalationRule
-from .territory import Territory
+from .followup import FollowUp
+from .notice import Notice, NoticeCall
+from .territory import Territory, TerritoryChange
 from .ticket import Ticket, TicketCounter, TicketEvent
+from .work import SavedFilter, TicketMaterial
 
-__all__ = ["Category", "Escalation", "EscalationRule", "SlaTarget", "Territory", "Ticket",
-           "TicketCounter", "TicketEvent"]
+__all__ = ["Category", "Escalation", "EscalationRule", "FollowUp", "Notice", "NoticeCall",
+           "SavedFilter", "SlaTarget", "Territory", "TerritoryChange", "Ticket",
+           "TicketCounter", "TicketEvent", "TicketMaterial"]

@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import DispatchMode, Priority
+from ..choices import DispatchMode, FollowUpPolicy, Priority
 
 
 class Category(models.Model):
@@ -19,6 +20,17 @@ class Category(models.Model):
         help_text=_("SLA clocks run day and night (emergencies), not in working hours"))
     dispatch_mode = models.CharField(_("dispatch mode"), max_length=20,
                                      choices=DispatchMode.choices, default=DispatchMode.MANUAL)
+    follow_up_policy = models.CharField(_("follow-up"), max_length=16,
+                                        choices=FollowUpPolicy.choices,
+                                        default=FollowUpPolicy.ALWAYS,
+                                        help_text=_("Complaints are always followed up"))
+    follow_up_days = models.PositiveSmallIntegerField(
+        _("follow up within (days)"), default=3,
+        help_text=_("Done tickets not followed up by then are listed as overdue"))
+    skilled_staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("skilled staff"), blank=True,
+        related_name="skilled_categories",
+        help_text=_("Ranked first when a ticket of this category is dispatched"))
     is_active = models.BooleanField(_("in use"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -41,13 +41,18 @@ class EscalationRule(models.Model):
 
 
 class Escalation(models.Model):
-    """A rule fired for a ticket; unique, so a rule fires once per ticket however often the
-    scanner runs."""
+    """A rule fired for a ticket (unique, so a rule fires once per ticket however often the
+    scanner runs), or an escalation someone raised by hand with a reason."""
 
     ticket = models.ForeignKey("service_tickets.Ticket", verbose_name=_("ticket"),
                                on_delete=models.CASCADE, related_name="escalations")
     rule = models.ForeignKey(EscalationRule, verbose_name=_("rule"), on_delete=models.CASCADE,
-                             related_name="escalations")
+                             null=True, blank=True, related_name="escalations")
+    level = models.PositiveSmallIntegerField(_("level"), default=1)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("raised by"),
+                                  on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")
     created_at = models.DateTimeField(_("escalated at"), auto_now_add=True)
     notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
 
@@ -56,7 +61,12 @@ class Escalation(models.Model):
         verbose_name_plural = _("escalations")
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["ticket", "rule"],
+                                               condition=models.Q(rule__isnull=False),
                                                name="tickets_escalation_once")]
 
     def __str__(self) -> str:
-        return f"{self.ticket} {self.rule}"
+        return f"{self.ticket} {self.rule or self.reason}"
+
+    @property
+    def why(self) -> str:
+        return str(self.rule.get_trigger_display()) if self.rule_id else self.reason

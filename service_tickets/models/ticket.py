@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from versioning.models import VersionedModel
 
-from ..choices import EventKind, Priority, Source, Status, TicketType
+from ..choices import EventKind, Priority, Responsibility, Severity, Source, Status, TicketType
 
 
 class TicketCounter(models.Model):
@@ -63,6 +63,39 @@ class Ticket(VersionedModel):
     resolved_at = models.DateTimeField(_("done at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     held_since = models.DateTimeField(_("on hold since"), null=True, blank=True)
+    # Work done: labour in minutes (materials are rows of TicketMaterial).
+    labour_minutes = models.PositiveIntegerField(_("labour (minutes)"), default=0)
+    # The owner chasing the ticket (催单).
+    chase_count = models.PositiveSmallIntegerField(_("times chased"), default=0)
+    last_chased_at = models.DateTimeField(_("last chased at"), null=True, blank=True)
+    notice = models.ForeignKey("service_tickets.Notice", verbose_name=_("notice"),
+                               on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="tickets")
+    # Complaints (投诉): who is complained about, how bad, who is responsible, the remedy
+    # and the reply the complainant is owed.
+    complained_department = models.ForeignKey(
+        "staff.Department", verbose_name=_("department complained about"),
+        on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    complained_staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("staff member complained about"),
+        on_delete=models.PROTECT, null=True, blank=True, related_name="complaints_against")
+    complained_other = models.CharField(_("other party complained about"), max_length=100,
+                                        blank=True, help_text=_("e.g. a contractor"))
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices,
+                                blank=True)
+    responsibility = models.CharField(_("responsibility"), max_length=12,
+                                      choices=Responsibility.choices, blank=True)
+    remedy = models.TextField(_("remedy"), blank=True)
+    reply_due = models.DateTimeField(_("reply due"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    # Follow-up (回访): when it is due, when it was done, and how it went.
+    owner_rating = models.PositiveSmallIntegerField(
+        _("owner's own rating"), null=True, blank=True,
+        help_text=_("1–5, given by the owner when the work was done"))
+    follow_up_due = models.DateTimeField(_("follow up by"), null=True, blank=True)
+    followed_up_at = models.DateTimeField(_("followed up at"), null=True, blank=True)
+    satisfaction = models.PositiveSmallIntegerField(_("satisfaction"), null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -77,6 +110,14 @@ class Ticket(VersionedModel):
             models.Index(fields=["room", "category", "status"], name="tickets_room_idx"),
             models.Index(fields=["resolve_due"], name="tickets_resolve_due_idx"),
             models.Index(fields=["accept_due"], name="tickets_accept_due_idx"),
+            models.Index(fields=["follow_up_due"], name="tickets_follow_up_due_idx",
+                         condition=models.Q(status="done", followed_up_at__isnull=True)),
+            models.Index(fields=["reply_due"], name="tickets_reply_due_idx",
+                         condition=models.Q(replied_at__isnull=True, type="complaint")),
+            models.Index(fields=["category", "status"], name="tickets_category_idx"),
+            models.Index(fields=["priority", "status"], name="tickets_priority_idx"),
+            models.Index(fields=["party", "status"], name="tickets_party_idx"),
+            models.Index(fields=["closed_at"], name="tickets_closed_idx"),
         ]
         permissions = [("view_all_tickets", _("Can see tickets of every territory"))]
 
@@ -130,6 +171,7 @@ class TicketEvent(models.Model):
             models.Index(fields=["ticket", "created_at", "id"], name="tickets_event_ticket_idx"),
             models.Index(fields=["kind", "-created_at"], name="tickets_event_kind_idx"),
             models.Index(fields=["actor", "-created_at"], name="tickets_event_actor_idx"),
+            models.Index(fields=["-created_at", "-id"], name="tickets_event_time_idx"),
         ]
 
     def __str__(self) -> str:
