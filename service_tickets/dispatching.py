@@ -6,32 +6,53 @@ parent) first, then the least open load, then the name — all computed in one S
 """
 
 from django.contrib.auth import get_user_model
-from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db import transaction
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from .choices import OPEN_STATUSES, DispatchMode
+from .choices import OPEN_STATUSES, Action, DispatchMode
 from .models import Category, Territory, Ticket
 
 
-def _skilled_q(category: Category) -> Q:
-    ids = [category.pk] + ([category.parent_id] if category.parent_id else [])
-    return Q(skilled_categories__in=ids)
+def authorised_everywhere() -> QuerySet:
+    """Ids of the users who may work on tickets of every territory (a subquery)."""
+    codename = {"codename": "view_all_tickets", "content_type__app_label": "service_tickets"}
+    perms = {f"groups__permissions__{k}": v for k, v in codename.items()}
+    direct = {f"user_permissions__{k}": v for k, v in codename.items()}
+    return (get_user_model().objects.filter(Q(is_superuser=True) | Q(**perms) | Q(**direct))
+            .values("pk"))
+
+
+def people_who_may_see(ticket: Ticket) -> QuerySet:
+    """Active staff who may see the ticket: its territory's members and those who see every
+    territory (whom a watcher may be, so their inbox links do not lead to a 404)."""
+    condition = Q(pk__in=authorised_everywhere())
+    if ticket.territory_id:
+        condition |= Q(pk__in=Territory.members.through.objects.filter(
+            territory_id=ticket.territory_id).values("user_id"))
+    if ticket.assignee_id:
+        condition |= Q(pk=ticket.assignee_id)
+    return get_user_model().objects.filter(condition, is_active=True).order_by("full_name", "pk")
 
 
 def dispatch_candidates(ticket: Ticket) -> QuerySet:
     """Users who may take the ticket, best first, each with ``open_load`` and ``skilled``."""
     User = get_user_model()
     if ticket.territory_id is None:
-        return User.objects.none()
-    users = User.objects.filter(is_active=True, territories=ticket.territory_id)
+        users = User.objects.filter(is_active=True, pk__in=authorised_everywhere())
+    else:
+        users = User.objects.filter(is_active=True, territories=ticket.territory_id)
+    parent = Category.objects.filter(pk=ticket.category_id).values("parent_id")
     skilled = Category.skilled_staff.through.objects.filter(
-        user_id=OuterRef("pk"),
-        category_id__in=[ticket.category_id] + ([ticket.category.parent_id]
-                                                 if ticket.category.parent_id else []))
+        Q(category_id=ticket.category_id) | Q(category_id=Subquery(parent)),
+        user_id=OuterRef("pk"))
+    # A correlated count on (assignee, status): only open tickets are read, not the years
+    # of closed ones a member has.
+    load = (Ticket.objects.filter(assignee_id=OuterRef("pk"), status__in=OPEN_STATUSES)
+            .order_by().values("assignee_id").annotate(n=Count("*")).values("n"))
     return (users.annotate(
-        open_load=Count("assigned_tickets",
-                        filter=Q(assigned_tickets__status__in=OPEN_STATUSES), distinct=True),
-        skilled=Exists(skilled) if ticket.category_id else Value(False,
-                                                                 output_field=BooleanField()),
+        open_load=Coalesce(Subquery(load, output_field=IntegerField()), 0),
+        skilled=Exists(skilled),
     ).order_by("-skilled", "open_load", "full_name", "pk"))
 
 
@@ -56,3 +77,15 @@ def automatic_assignee(ticket: Ticket):
     territory.last_assigned = chosen
     territory.save(update_fields=["last_assigned"])
     return chosen
+
+
+@transaction.atomic
+def dispatch_with_team(*, ticket_id: int, by, to, helpers, note: str = "",
+                       expected_version: int | None = None) -> Ticket:
+    """Dispatch to ``to`` with ``helpers`` working alongside: both or neither, so a helper
+    not authorised in the territory leaves the ticket as it was."""
+    from .services import ticket_act, ticket_set_people
+
+    ticket = ticket_act(ticket_id=ticket_id, action=Action.DISPATCH, by=by, to=to, note=note,
+                        expected_version=expected_version)
+    return ticket_set_people(ticket_id=ticket.pk, by=by, helpers=list(helpers))

@@ -59,7 +59,23 @@ def escalations_scan(*, now=None) -> int:
             except IntegrityError:
                 continue  # another scanner fired it a moment ago
             made += 1
+    _resend_unnotified(now)
     return made
+
+
+RESEND_AFTER = timedelta(minutes=10)
+
+
+def _resend_unnotified(now) -> None:
+    """Queue again the notices of escalations nobody was told of (the queued task was lost
+    with a broker or worker); the task's claim makes a late duplicate harmless."""
+    from .tasks import send_escalation_email
+
+    stale = (Escalation.objects.filter(notified_at__isnull=True,
+                                       created_at__lt=now - RESEND_AFTER)
+             .order_by("created_at").values_list("pk", flat=True)[:BATCH])
+    for pk in stale:
+        enqueue_on_commit(send_escalation_email, pk)
 
 
 def _matching_rules(ticket: Ticket):
@@ -101,7 +117,10 @@ def escalate_by_hand(*, ticket_id: int, by, reason: str) -> Escalation:
     ticket = Ticket.objects.select_for_update(of=("self",)).select_related("category").get(
         pk=ticket_id)
     if ticket.status not in OPEN_STATUSES:
-        raise ValidationError(_("Only open tickets can be escalated."))
+        from .services import TransitionError
+
+        # The ticket's state refuses it (409 in the API), as for chasing a closed ticket.
+        raise TransitionError(_("Only open tickets can be escalated."))
     level = (ticket.escalations.aggregate(top=Max("level"))["top"] or 0) + 1
     escalation = Escalation.objects.create(ticket=ticket, level=level, reason=reason.strip(),
                                            raised_by=by)

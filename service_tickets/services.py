@@ -149,6 +149,8 @@ def ticket_create(
         raise ValidationError(_("Choose the room, or the estate of a public area."))
     if building is not None and building.estate_id != estate.pk:
         raise ValidationError(_("The building is not in the chosen estate."))
+    if notice is not None and notice.estate_id != estate.pk:
+        raise ValidationError(_("The notice is for another estate."))
     now = timezone.now()
     ticket = Ticket(
         number=_number(now), type=type, source=source, category=category,
@@ -338,6 +340,39 @@ def _locked(ticket_id: int, expected_version: int | None = None) -> Ticket:
 PRIORITY_ORDER = [Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.URGENT]
 
 
+def _reprioritise_clocks(ticket: Ticket, before: str, now: datetime) -> None:
+    """Move the clocks not yet met by what the new priority's targets take off (or add),
+    counted from now — or from the start of a hold, which gives the rest back on resume —
+    so time already used and holds already given back stay as they were."""
+    old, new = sla_target(ticket.category, before), sla_target(ticket.category, ticket.priority)
+    if new is None:
+        return
+    if old is None:
+        if ticket.held_since is None:
+            _set_clocks(ticket, ticket.created_at)
+        return
+    calendar = WorkCalendar.load()
+    ref = ticket.held_since or now
+    for field, met, minutes in [
+        ("accept_due", ticket.accepted_at, lambda t: t.accept_minutes),
+        ("respond_due", ticket.responded_at, lambda t: t.respond_minutes),
+        ("resolve_due", ticket.resolved_at, lambda t: t.resolve_minutes),
+        ("resolve_warn_at", ticket.resolved_at, lambda t: t.resolve_minutes * AT_RISK_SHARE),
+    ]:
+        due = getattr(ticket, field)
+        if due is None or met is not None:
+            continue
+        shrink = timedelta(minutes=minutes(old) - minutes(new))
+        if ticket.category.around_the_clock:
+            setattr(ticket, field, due - shrink)
+            continue
+        if due <= ref:
+            continue  # already late, and later still under a shorter target
+        left = calendar.working_time_between(ref, due) - shrink
+        setattr(ticket, field, calendar.add_working_time(ref, left) if left > timedelta(0)
+                else ref)
+
+
 def ticket_chase(*, ticket_id: int, by, note: str = "", raise_priority: bool = False
                  ) -> Ticket:
     """The owner chased the ticket (催单): counted, recorded, the people on it told, and the
@@ -346,6 +381,8 @@ def ticket_chase(*, ticket_id: int, by, note: str = "", raise_priority: bool = F
 
     from inbox.services import notify
 
+    if not by.has_perm("service_tickets.change_ticket"):
+        raise PermissionDenied(_("Only the desk, dispatchers and managers record chasing."))
     with transaction.atomic():
         ticket = _locked(ticket_id)
         if ticket.status not in OPEN_STATUSES:
@@ -356,8 +393,7 @@ def ticket_chase(*, ticket_id: int, by, note: str = "", raise_priority: bool = F
         ticket.last_chased_at = now
         if raise_priority and before != Priority.URGENT:
             ticket.priority = PRIORITY_ORDER[PRIORITY_ORDER.index(before) + 1]
-            if ticket.held_since is None:
-                _set_clocks(ticket, ticket.created_at)
+            _reprioritise_clocks(ticket, before, now)
         ticket.version += 1
         ticket.save()
         TicketEvent.objects.create(
@@ -374,12 +410,13 @@ def ticket_chase(*, ticket_id: int, by, note: str = "", raise_priority: bool = F
     return ticket
 
 
-def ticket_set_people(*, ticket_id: int, by, helpers=None, watchers=None) -> Ticket:
+def ticket_set_people(*, ticket_id: int, by, helpers=None, watchers=None,
+                      expected_version: int | None = None) -> Ticket:
     """Set the helpers and watchers (distinct from the assignee), recorded as an event."""
     if not by.has_perm("service_tickets.change_ticket"):
         raise PermissionDenied(_("Only dispatchers and managers change who works on a ticket."))
     with transaction.atomic():
-        ticket = _locked(ticket_id)
+        ticket = _locked(ticket_id, expected_version)
         data = {}
         if helpers is not None:
             helpers = [u for u in helpers if u.pk != ticket.assignee_id]
@@ -397,7 +434,7 @@ def ticket_set_people(*, ticket_id: int, by, helpers=None, watchers=None) -> Tic
             data["watchers"] = [u.pk for u in watchers]
         ticket.version += 1
         ticket.save(update_fields=["version", "updated_at"])
-        names = ", ".join(str(u) for u in (helpers or [])) or "—"
+        names = ", ".join(str(u) for u in ticket.helpers.all()) or "—"
         TicketEvent.objects.create(
             ticket=ticket, kind=EventKind.ASSIGNMENT, actor=by, data=data,
             note=_("Helpers: %(helpers)s; watchers: %(watchers)s") % {
@@ -415,8 +452,13 @@ def ticket_add_material(*, ticket: Ticket, by, name: str, quantity, unit: str = 
                         unit_price=0, charged: bool = False) -> TicketMaterial:
     if not _may_record_work(ticket, by):
         raise PermissionDenied(_("Only the assignee, helpers and dispatchers record work."))
-    material = TicketMaterial(ticket=ticket, name=name.strip(), quantity=quantity,
-                              unit=unit.strip() or "个", unit_price=unit_price or 0,
+    from decimal import Decimal
+
+    def exact(value):  # 12.33 as a float is 12.3299…, which a 2-place field refuses
+        return Decimal(str(value)) if isinstance(value, float) else value
+
+    material = TicketMaterial(ticket=ticket, name=name.strip(), quantity=exact(quantity),
+                              unit=unit.strip() or "个", unit_price=exact(unit_price or 0),
                               charged=charged, recorded_by=by)
     material.full_clean()
     with transaction.atomic():
@@ -445,12 +487,14 @@ def ticket_add_labour(*, ticket_id: int, by, minutes: int) -> Ticket:
 
 def ticket_attach(*, ticket: Ticket, by, upload, caption: str = ""):
     """A photo or document on the ticket (checked by content and size)."""
-    from uploads.choices import FileKind
-    from uploads.services import stored_file_create
+    from uploads.choices import ACCEPTED_TYPES, FileKind
+    from uploads.services import detect_content_type, stored_file_create
 
     if not (_may_record_work(ticket, by) or by.has_perm("service_tickets.add_ticket")):
         raise PermissionDenied(_("You may not add files to this ticket."))
-    kind = (FileKind.PHOTO if (getattr(upload, "content_type", "") or "").startswith("image/")
+    # Typed from the bytes, not the browser's claim (a phone may send a photo as
+    # application/octet-stream, or a PDF as image/jpeg).
+    kind = (FileKind.PHOTO if detect_content_type(upload) in ACCEPTED_TYPES[FileKind.PHOTO]
             else FileKind.DOCUMENT)
     with transaction.atomic():
         stored = stored_file_create(upload=upload, kind=kind, by=by, attach_to=ticket)

@@ -3,9 +3,12 @@ from celery import shared_task
 
 @shared_task(name="service_tickets.scan_escalations")
 def scan_escalations() -> int:
-    """Run every minute by the scheduler; safe to run any number of times."""
+    """Run every minute by the scheduler; safe to run any number of times. Also queues
+    again the exports whose message was lost."""
     from .escalation import escalations_scan
+    from .exports import exports_resume
 
+    exports_resume()
     return escalations_scan()
 
 
@@ -14,3 +17,11 @@ def send_escalation_email(escalation_id: int) -> int:
     from .escalation import escalation_notify
 
     return escalation_notify(escalation_id=escalation_id)
+
+
+@shared_task(name="service_tickets.run_ticket_export", acks_late=True)
+def run_ticket_export(user_id: int, query: str, token: str) -> bool:
+    """Write one requested ticket export; a redelivered message does nothing."""
+    from .exports import ticket_export_run
+
+    return ticket_export_run(user_id=user_id, query=query, token=token)

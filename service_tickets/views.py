@@ -33,6 +33,28 @@ def _stages(ticket: Ticket, events) -> list[dict]:
     return stages
 
 
+DESK_ACTIONS = {Action.DISPATCH, Action.CLOSE, Action.REOPEN, Action.CANCEL}
+WORK_ACTIONS = {Action.START, Action.HOLD, Action.RESUME, Action.COMPLETE}
+
+
+def _actions_for(user, ticket: Ticket, helping: bool) -> list[str]:
+    """The actions the table allows now that this user may take (the service checks again)."""
+    desk = user.has_perm("service_tickets.change_ticket")
+    mine = ticket.assignee_id == user.pk
+    shown = []
+    for action in actions_from(ticket.status):
+        if action in DESK_ACTIONS and not desk:
+            continue
+        if action in (Action.ACCEPT, Action.DECLINE) and not mine:
+            continue
+        if action in WORK_ACTIONS and not (mine or helping or desk):
+            continue
+        if action == Action.GRAB and ticket.category.dispatch_mode != "grab_pool":
+            continue
+        shown.append(action)
+    return shown
+
+
 @require_GET
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The ticket with its stage report, SLA clocks, history and the actions open to the user."""
@@ -46,14 +68,14 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if due:
             clocks.append({"label": label, "due": due, "met": met,
                            "late": (met or now) > due and not ticket.held_since})
+    work = views_work.detail_context(request, ticket)
+    helping = request.user.pk in work.get("helper_ids", set())
     return render(request, "service_tickets/ticket_detail.html", {
         **views_followup.detail_context(request, ticket),
-        **views_work.detail_context(request, ticket),
+        **work,
         "ticket": ticket, "events": events, "stages": _stages(ticket, events),
         "clocks": clocks, "actions": [(a, Action(a).label, a in NEEDS_REASON)
-                                      for a in actions_from(ticket.status)],
-        "dispatch_to": (ticket.territory.members.filter(is_active=True)
-                        if ticket.territory_id else []),
+                                      for a in _actions_for(request.user, ticket, helping)],
         "at_risk": ticket.is_at_risk(now), "breached": ticket.is_breached(now),
     })
 

@@ -60,6 +60,8 @@ class Escalation(models.Model):
         verbose_name = _("escalation")
         verbose_name_plural = _("escalations")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["created_at"], name="tickets_escalation_unsent_idx",
+                                condition=models.Q(notified_at__isnull=True))]
         constraints = [models.UniqueConstraint(fields=["ticket", "rule"],
                                                condition=models.Q(rule__isnull=False),
                                                name="tickets_escalation_once")]

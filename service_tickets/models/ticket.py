@@ -118,6 +118,7 @@ class Ticket(VersionedModel):
             models.Index(fields=["priority", "status"], name="tickets_priority_idx"),
             models.Index(fields=["party", "status"], name="tickets_party_idx"),
             models.Index(fields=["closed_at"], name="tickets_closed_idx"),
+            models.Index(fields=["status", "resolve_due", "id"], name="tickets_status_due_idx"),
         ]
         permissions = [("view_all_tickets", _("Can see tickets of every territory"))]
 

@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -60,3 +61,36 @@ class SavedFilter(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TicketExport(models.Model):
+    """A ticket list export someone asked for: kept until the worker has written it, so a
+    message lost with the broker is found and run again by the periodic scan."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),
+                                     on_delete=models.CASCADE, related_name="+")
+    query = models.CharField(_("filter"), max_length=1000, blank=True)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices,
+                             default=State.PENDING)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    file = models.ForeignKey("uploads.StoredFile", verbose_name=_("file"),
+                             on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ticket export")
+        verbose_name_plural = _("ticket exports")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["created_at"], name="tickets_export_pending_idx",
+                                condition=models.Q(state="pending"))]
+
+    def __str__(self) -> str:
+        return f"{self.requested_by} {self.created_at:%Y-%m-%d %H:%M}"

@@ -36,25 +36,3 @@
     }
   });
 })();
-
-// Fast entry: picking a person or room fills the form's hidden fields.
-(function () {
-  "use strict";
-  document.addEventListener("click", function (event) {
-    var pick = event.target.closest(".js-pick");
-    if (!pick) {
-      return;
-    }
-    var form = document.querySelector("[data-testid=fast-entry-form]");
-    if (!form) {
-      return;
-    }
-    form.elements.party.value = pick.dataset.party || "";
-    form.elements.room.value = pick.dataset.room || "";
-    document.getElementById("chosen-label").textContent = pick.dataset.label;
-    var category = form.elements.category;
-    if (category) {
-      category.focus();
-    }
-  });
-})();

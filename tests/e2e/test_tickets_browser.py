@@ -56,3 +56,21 @@ def test_desk_logs_from_a_phone_tail_and_service_staff_finish_on_a_phone(
     phone.screenshot(path=str(ARTIFACTS / "ticket-on-a-phone.png"), full_page=True)
     ticket.refresh_from_db()
     assert ticket.status == "done" and ticket.assignee == world["tech"]
+
+    # The desk calls the owner back: still leaking, so the ticket goes back for rework.
+    page.goto(f"{live_server.url}/tickets/{ticket.pk}/")
+    form = page.get_by_test_id("follow-up-form")
+    form.get_by_role("radiogroup", name="方式").get_by_text("电话", exact=True).click()
+    form.get_by_role("radiogroup", name="结果").get_by_text("不满意", exact=True).click()
+    form.get_by_role("radiogroup", name="总体评分").get_by_text("2", exact=True).click()
+    form.get_by_text("服务质量评分").click()
+    form.get_by_role("radiogroup", name="反应性").get_by_text("1", exact=True).click()
+    form.get_by_label("意见").fill("厨房仍在滴水")
+    form.get_by_test_id("follow-up-save").click()
+    expect(page.get_by_text("返工").first).to_be_visible()
+    ticket.refresh_from_db()
+    assert ticket.status == "reopened" and ticket.reopen_count == 1
+    follow_up = ticket.follow_ups.get()
+    assert (follow_up.outcome, follow_up.overall, follow_up.responsiveness) == (
+        "unsatisfied", 2, 1)
+    assert "厨房仍在滴水" in ticket.events.filter(kind="follow_up").get().note

@@ -1,5 +1,6 @@
 import time
 
+import kombu.pools
 import pytest
 from django.core.cache import cache
 from django.db import transaction
@@ -25,6 +26,9 @@ def _point_broker_at(url: str) -> None:
         celery_app._pool.force_close_all()
         celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    # kombu keeps producer pools per connection in a global registry; an entry made before
+    # would hand back producers of the pool just closed.
+    kombu.pools.reset()
 
 
 @pytest.fixture

@@ -59,6 +59,31 @@ def test_rules_fire_level_by_level_once_each(world, rules, django_capture_on_com
 
 
 @pytest.mark.django_db
+def test_a_notice_lost_with_the_broker_is_queued_again(world, rules,
+                                                      django_capture_on_commit_callbacks):
+    with time_machine.travel(at("2026-11-27 09:00"), tick=False) as clock:
+        new_ticket(world)
+        clock.move_to(at("2026-11-27 09:31"))
+        with django_capture_on_commit_callbacks() as first:
+            escalations_scan()
+        assert len(first) == 1  # …and suppose that message never reached a worker
+        clock.move_to(at("2026-11-27 09:35"))
+        with django_capture_on_commit_callbacks() as early:
+            escalations_scan()
+        assert early == []  # not yet: the worker may still be on it
+        clock.move_to(at("2026-11-27 09:42"))
+        with django_capture_on_commit_callbacks() as again:
+            escalations_scan()
+        assert len(again) == 1
+        escalation = Escalation.objects.get()
+        escalation_notify(escalation_id=escalation.pk)
+        clock.move_to(at("2026-11-27 09:55"))
+        with django_capture_on_commit_callbacks() as after:
+            escalations_scan()
+        assert after == []  # told once: never queued again
+
+
+@pytest.mark.django_db
 def test_accepted_or_held_tickets_are_not_escalated_for_acceptance(world, rules):
     with time_machine.travel(at("2026-11-27 09:00"), tick=False) as clock:
         accepted, held = new_ticket(world), new_ticket(world)
