@@ -194,6 +194,9 @@ def _logged_days(digits: str) -> tuple[date, date] | tuple[()] | None:
     return None
 
 
+ASSIGNEE_LIST_LIMIT = 60
+
+
 class TicketFilterForm(forms.Form):
     """The filters of the ticket list (and, with ``board=True``, of the dispatcher board).
 
@@ -229,11 +232,24 @@ class TicketFilterForm(forms.Form):
 
     def __init__(self, *args, board: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = _service_staff()
+        self.fields["assignee"].queryset = self._assignee_options()
         if board:
             for name in list(self.fields):
                 if name not in BOARD_FILTERS:
                     del self.fields[name]
+
+    def _assignee_options(self):
+        """Every service staff member in a small company; in a large one, the staff of the
+        chosen territory (a list of hundreds helps nobody and costs every page)."""
+        staff = _service_staff()
+        territory = str(self.data.get("territory", "")) if self.is_bound else ""
+        if territory.isdigit():
+            return staff.filter(territories=territory)
+        if len(staff[:ASSIGNEE_LIST_LIMIT + 1]) <= ASSIGNEE_LIST_LIMIT:
+            return staff
+        self.fields["assignee"].help_text = _("Choose a territory to list its staff")
+        chosen = str(self.data.get("assignee", "")) if self.is_bound else ""
+        return staff.filter(pk=chosen) if chosen.isdigit() else staff.none()
 
     def load_choices(self) -> None:
         """Read each list of options once before rendering (a template loop over a model

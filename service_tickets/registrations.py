@@ -1,5 +1,6 @@
 """What the ticket area adds to the shell: navigation and dashboard figures."""
 
+from django.core.cache import cache
 from django.db.models import Avg, Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -13,12 +14,11 @@ from .followups import ACCEPT_TIME, RESOLVE_TIME, duration_text, one_decimal, sh
 from .models import FollowUp, Ticket
 from .selectors import ticket_list_for_user
 
+CARD_CACHE_SECONDS = 60
 
-def _card(user) -> dashboard.Card | None:
-    """Open tickets by state, overdue, today's new and closed, this month's times to accept
-    and resolve and its satisfaction: two aggregate queries, within the user's territories."""
-    if not user.has_perm("service_tickets.view_ticket"):
-        return None
+
+def _card_figures(user) -> tuple[dict, dict]:
+    """Two aggregate queries within the user's territories."""
     now = timezone.now()
     today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     month = today.replace(day=1)
@@ -42,6 +42,22 @@ def _card(user) -> dashboard.Card | None:
         overall=Avg("overall"),
         reached=Count("id", filter=~Q(outcome=FollowUpOutcome.NOT_REACHED)),
         satisfied=Count("id", filter=Q(outcome=FollowUpOutcome.SATISFIED)))
+    return figures, satisfaction
+
+
+def _card(user) -> dashboard.Card | None:
+    """Open tickets by state, overdue, today's new and closed, this month's times to accept
+    and resolve and its satisfaction. The figures are kept for a minute (per territory
+    scope): the dashboard is every user's home page."""
+    if not user.has_perm("service_tickets.view_ticket"):
+        return None
+    scope = "all" if user.has_perm("service_tickets.view_all_tickets") else f"user:{user.pk}"
+    key = f"tickets:card:{scope}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _card_figures(user)
+        cache.set(key, cached, CARD_CACHE_SECONDS)
+    figures, satisfaction = cached
     url = reverse("tickets:list")
     reports = (reverse("tickets:reports")
                if user.has_perm("service_tickets.view_followup")

@@ -10,7 +10,7 @@ def ticket_list_for_user(*, user) -> QuerySet[Ticket]:
     their territories and those assigned to them or that they help with."""
     if not user.has_perm("service_tickets.view_ticket"):
         return Ticket.objects.none()
-    qs = Ticket.objects.select_related("category", "estate", "room", "party", "assignee")
+    qs = Ticket.objects.select_related("category", "estate", "assignee")
     if user.has_perm("service_tickets.view_all_tickets"):
         return qs
     # Subqueries, not joins: an OR across two many-to-many joins multiplies the rows, needs a

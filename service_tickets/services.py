@@ -9,7 +9,8 @@ so of two people acting at once exactly one wins and the other is told why.
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +34,6 @@ from .models import (
     SlaTarget,
     Territory,
     Ticket,
-    TicketCounter,
     TicketEvent,
     TicketMaterial,
 )
@@ -48,12 +48,16 @@ class TransitionError(ValidationError):
 
 
 def _number(now: datetime) -> str:
+    """The day's next number, from one upsert that also locks the day's counter row until
+    the ticket is committed (so numbers are gapless per day and never handed out twice)."""
     day = timezone.localtime(now).date()
-    TicketCounter.objects.get_or_create(day=day)
-    counter = TicketCounter.objects.select_for_update().get(day=day)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"GD{day:%Y%m%d}-{counter.last:04d}"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO service_tickets_ticketcounter (day, last) VALUES (%s, 1) "
+            "ON CONFLICT (day) DO UPDATE SET last = service_tickets_ticketcounter.last + 1 "
+            "RETURNING last", [day])
+        last = cursor.fetchone()[0]
+    return f"GD{day:%Y%m%d}-{last:04d}"
 
 
 def sla_target(category: Category, priority: str) -> SlaTarget | None:
@@ -104,11 +108,16 @@ def _shift_clocks_after_hold(ticket: Ticket, now: datetime) -> None:
 
 
 def territory_for(*, building: Building | None, estate: Estate) -> Territory | None:
-    if building is not None:
-        found = Territory.objects.filter(buildings=building).order_by("pk").first()
-        if found:
-            return found
-    return Territory.objects.filter(estates=estate).order_by("pk").first()
+    """The territory naming the building, else the one holding the whole estate (the lowest
+    id when several do), in one query."""
+    by_building = Territory.buildings.through.objects.filter(
+        territory_id=OuterRef("pk"), building_id=building.pk if building else None)
+    return (Territory.objects
+            .filter(Q(pk__in=Territory.buildings.through.objects.filter(
+                building_id=building.pk if building else None).values("territory_id"))
+                    | Q(pk__in=Territory.estates.through.objects.filter(
+                        estate_id=estate.pk).values("territory_id")))
+            .order_by(~Exists(by_building), "pk").first())
 
 
 def _timeline(ticket: Ticket, by) -> None:

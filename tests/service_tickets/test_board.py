@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from owners.models import Phone
 from service_tickets.models import SavedFilter, Ticket
+from service_tickets.views_board import CARDS_PER_COLUMN
 from staff.choices import Role
 from tests.owners.factories import OwnershipFactory, RoomFactory
 from tests.service_tickets.conftest import new_ticket
@@ -80,7 +81,7 @@ def test_board_counts_every_open_state_and_leaves_closed_tickets_out(world, logi
     assert "待派单" in html
 
 
-def test_a_long_column_shows_its_twenty_most_urgent_and_links_to_the_list(
+def test_a_long_column_shows_its_most_urgent_and_links_to_the_list(
         world, login):
     now = timezone.now()
     tickets = [make(world, created_at=now - timedelta(minutes=i),
@@ -90,9 +91,9 @@ def test_a_long_column_shows_its_twenty_most_urgent_and_links_to_the_list(
     response = login(world["dispatcher"]).get(reverse("tickets:board"),
                                               {"priority": "normal"})
     [new] = [c for c in response.context["columns"] if c["status"] == "new"]
-    assert new["count"] == 26 and len(new["cards"]) == 20
-    # The twenty due soonest, soonest first; a ticket without a due time comes after them.
-    assert new["cards"] == list(reversed(tickets[5:]))
+    assert new["count"] == 26 and len(new["cards"]) == CARDS_PER_COLUMN == 12
+    # The twelve due soonest, soonest first; a ticket without a due time comes after them.
+    assert new["cards"] == list(reversed(tickets[-12:]))
     assert undated not in new["cards"]
     assert new["more_url"] == reverse("tickets:list") + "?status=new&priority=normal"
     assert 'data-testid="more-new"' in response.content.decode()
@@ -484,3 +485,21 @@ def test_the_menu_leads_dispatchers_to_the_board_and_service_staff_to_their_tick
     assert {"tickets-board"} <= menu(world["dispatcher"])
     assert "tickets-my" not in menu(world["dispatcher"])
     assert "tickets-my" in menu(world["tech"]) and "tickets-board" not in menu(world["tech"])
+
+
+def test_a_large_company_lists_staff_of_the_chosen_territory_only(world, login):
+    from service_tickets.forms import ASSIGNEE_LIST_LIMIT, TicketFilterForm
+
+    for _ in range(ASSIGNEE_LIST_LIMIT):
+        UserFactory(role=Role.SERVICE_STAFF)
+    everyone = TicketFilterForm({})
+    assert list(everyone.fields["assignee"].queryset) == []
+    assert everyone.fields["assignee"].help_text
+    in_territory = TicketFilterForm({"territory": str(world["territory"].pk)})
+    assert list(in_territory.fields["assignee"].queryset) == [world["tech"]]
+    # A saved filter naming someone still works without the territory.
+    chosen = TicketFilterForm({"assignee": str(world["tech"].pk)})
+    assert chosen.is_valid() and chosen.cleaned_data["assignee"] == world["tech"]
+    response = login(world["dispatcher"]).get(reverse("tickets:list"),
+                                               {"territory": world["territory"].pk})
+    assert response.status_code == 200
