@@ -147,7 +147,8 @@ def follow_ups_due(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("service_tickets.view_ticket"):
         raise PermissionDenied
     now = timezone.now()
-    scoped = ticket_list_for_user(user=request.user).select_related("category__parent")
+    scoped = ticket_list_for_user(user=request.user).select_related("category__parent", "room",
+                                                                    "party")
     due = keyset_page(followups.not_followed_up(scoped, now=now + DUE_SOON),
                       fields=["follow_up_due", "id"], cursor=request.GET.get("cursor"))
     replies = keyset_page(followups.replies_overdue(scoped, now=now),
