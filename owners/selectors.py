@@ -131,9 +131,12 @@ def room_people(*, room: Room) -> tuple[list, list]:
     return current, past
 
 
-def timeline(*, party: Party | None = None, room: Room | None = None,
+def timeline(*, user, party: Party | None = None, room: Room | None = None,
              limit: int = 30) -> list[Activity]:
-    qs = Activity.objects.select_related("actor", "room")
+    """The newest entries of a person's or room's timeline that ``user`` may see."""
+    from .timeline import visible_q
+
+    qs = Activity.objects.select_related("actor", "room").filter(visible_q(user))
     if party is not None:
         qs = qs.filter(party=party)
     if room is not None:

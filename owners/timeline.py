@@ -11,12 +11,34 @@ thing twice is harmless and the entry links back to where it came from::
                     source_id=str(ticket.pk), url=ticket.get_absolute_url(), actor=user)
 """
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import Activity, Party, Room
+
+# source -> a function of the user giving the Q of that source's entries they may see
+_visibility: dict[str, Callable[[object], Q | None]] = {}
+
+
+def register_visibility(source: str, rule: Callable[[object], Q | None]) -> None:
+    """Entries of ``source`` on timelines are shown only where ``rule(user)`` matches (an
+    area whose records are scoped, e.g. tickets by territory, registers one); the rule
+    returns None when the user may see them all."""
+    _visibility[source] = rule
+
+
+def visible_q(user) -> Q:
+    """The timeline entries ``user`` may see."""
+    allowed = Q()
+    for source, rule in _visibility.items():
+        condition = rule(user)
+        if condition is not None:
+            allowed &= ~Q(source=source) | condition
+    return allowed
 
 
 @transaction.atomic

@@ -67,7 +67,7 @@ def party_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "household_people": list(household.values()),
         "current_rooms": current,
         "past_rooms": past,
-        "activities": selectors.timeline(party=party),
+        "activities": selectors.timeline(user=request.user, party=party),
         "documents": selectors.party_documents(party=party, user=request.user),
         "panels": panels.panels_for(party, request.user),
         "note_form": NoteForm(),
@@ -185,7 +185,7 @@ def room_detail(request: HttpRequest, pk: int) -> HttpResponse:
     current, past = selectors.room_people(room=room)
     return render(request, "owners/room_detail.html", {
         "room": room, "current": current, "past": past,
-        "activities": selectors.timeline(room=room),
+        "activities": selectors.timeline(user=request.user, room=room),
         "household_form": HouseholdMemberForm(),
         "can_add_household": request.user.has_perm("owners.add_occupancy"),
     })

@@ -73,6 +73,10 @@ class TerritoryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name"]
     search_fields = ["name"]
     list_filter = ["estates"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would leave its open tickets in no territory, unrecorded: re-draw instead.
+        return False
     filter_horizontal = ["estates", "buildings", "members"]
     inlines = [TerritoryChangeInline]
 
@@ -97,7 +101,7 @@ class TicketAdmin(admin.ModelAdmin):
                     "created_at"]
     list_filter = ["status", "type", "priority", "category"]
     search_fields = ["number"]
-    list_select_related = ["category", "estate", "assignee"]
+    list_select_related = ["category__parent", "estate", "assignee"]
     paginator = CappedCountPaginator
     show_full_result_count = False
 
@@ -146,6 +150,9 @@ class EscalationAdmin(admin.ModelAdmin):
     list_select_related = ["ticket", "rule"]
     paginator = CappedCountPaginator
     show_full_result_count = False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the history of escalations; a deleted one would fire again
 
     def has_add_permission(self, request):
         return False

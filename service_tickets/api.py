@@ -235,8 +235,8 @@ class PeopleSerializer(serializers.Serializer):
     watchers = serializers.PrimaryKeyRelatedField(
         many=True, required=False, queryset=User.objects.filter(is_active=True),
         help_text="All watchers (replaces the list); omitted: unchanged")
-    version = serializers.IntegerField(required=False, allow_null=True, default=None,
-                                       help_text="The version you saw; refused if stale")
+    version = serializers.IntegerField(
+        help_text="The version you saw (the lists are replaced): refused if stale")
 
     def validate(self, attrs):
         if "helpers" not in attrs and "watchers" not in attrs:

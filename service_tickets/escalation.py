@@ -24,8 +24,10 @@ def _due_tickets(rule: EscalationRule, now):
     limit = now - timedelta(minutes=rule.delay_minutes)
     qs = Ticket.objects.filter(status__in=OPEN_STATUSES, held_since__isnull=True)
     if rule.trigger == EscalationRule.Trigger.NOT_ACCEPTED:
+        # Accepted once in time stays accepted: a reopened or re-dispatched ticket is not
+        # escalated for its old acceptance time.
         qs = qs.filter(status__in=[Status.NEW, Status.DISPATCHED, Status.REOPENED],
-                       accept_due__lte=limit)
+                       accepted_at__isnull=True, accept_due__lte=limit)
     elif rule.trigger == EscalationRule.Trigger.NOT_RESPONDED:
         qs = qs.filter(responded_at__isnull=True, respond_due__lte=limit)
     else:
@@ -135,9 +137,11 @@ def escalate_by_hand(*, ticket_id: int, by, reason: str) -> Escalation:
     return escalation
 
 
+@transaction.atomic
 def escalation_notify(*, escalation_id: int) -> int:
     """Tell the recipients once (claimed by ``notified_at``), in their inbox and by e-mail;
-    returns the e-mails sent."""
+    returns the e-mails sent. The claim commits with the messages: a worker dying half way
+    leaves the escalation unclaimed for the scan to queue again."""
     from django.urls import reverse
 
     from inbox.services import notify

@@ -65,7 +65,10 @@ class PeopleForm(forms.Form):
 
     def __init__(self, *args, ticket: Ticket, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["helpers"].queryset = territory_members(ticket)
+        # The current helpers too (e.g. left over from a re-drawn territory): a list that
+        # did not show them would drop them unseen on saving.
+        self.fields["helpers"].queryset = (territory_members(ticket)
+                                           | ticket.helpers.all()).distinct()
         self.fields["watchers"].queryset = people_who_may_see(ticket)
 
 
@@ -82,7 +85,10 @@ class TeamDispatchForm(forms.Form):
     def __init__(self, *args, ticket: Ticket, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to"].queryset = dispatch_candidates(ticket)
-        self.fields["helpers"].queryset = territory_members(ticket)
+        # The current helpers too (e.g. left over from a re-drawn territory): a list that
+        # did not show them would drop them unseen on saving.
+        self.fields["helpers"].queryset = (territory_members(ticket)
+                                           | ticket.helpers.all()).distinct()
 
     def clean(self):
         cleaned = super().clean()

@@ -1,11 +1,13 @@
 """What the ticket area adds to the shell: navigation and dashboard figures."""
 
 from django.core.cache import cache
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, CharField, Count, Q
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from owners import timeline
 from portal import dashboard, navigation
 from uploads.access import register_access_rule
 
@@ -115,6 +117,18 @@ navigation.register(navigation.NavItem(
     icon="clock-history", order=9,
     visible=lambda user: user.has_perm("service_tickets.view_ticketevent")))
 dashboard.register("tickets", _card)
+
+
+def _visible_ticket_entries(user) -> Q | None:
+    """Ticket entries on owners' timelines: those of tickets the user may see."""
+    if user.has_perm("service_tickets.view_all_tickets"):
+        return None
+    ids = (ticket_list_for_user(user=user).order_by()
+           .annotate(key=Cast("pk", output_field=CharField())).values("key"))
+    return Q(source_id__in=ids)
+
+
+timeline.register_visibility("service_tickets.ticket", _visible_ticket_entries)
 
 
 def _may_see_ticket_file(user, ticket) -> bool:

@@ -439,6 +439,15 @@ def ticket_set_people(*, ticket_id: int, by, helpers=None, watchers=None,
             ticket.helpers.set(helpers)
             data["helpers"] = [u.pk for u in helpers]
         if watchers is not None:
+            from .dispatching import people_who_may_see
+
+            allowed = set(people_who_may_see(ticket).filter(
+                pk__in=[u.pk for u in watchers]).values_list("pk", flat=True))
+            outside = [u for u in watchers if u.pk not in allowed]
+            if outside:
+                raise TransitionError(
+                    _("%(name)s may not see this ticket, so cannot watch it.")
+                    % {"name": outside[0]})
             ticket.watchers.set(watchers)
             data["watchers"] = [u.pk for u in watchers]
         ticket.version += 1
@@ -486,7 +495,8 @@ def ticket_add_labour(*, ticket_id: int, by, minutes: int) -> Ticket:
         if not _may_record_work(ticket, by):
             raise PermissionDenied(_("Only the assignee, helpers and dispatchers record work."))
         ticket.labour_minutes += minutes
-        ticket.save(update_fields=["labour_minutes", "updated_at"])
+        ticket.version += 1
+        ticket.save(update_fields=["labour_minutes", "version", "updated_at"])
         TicketEvent.objects.create(
             ticket=ticket, kind=EventKind.MATERIAL, actor=by,
             note=_("Labour: %(minutes)s minutes") % {"minutes": minutes},

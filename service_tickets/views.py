@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import services, views_followup, views_work
 from .choices import Action, Status
+from .followups import duration_text
 from .forms import ActForm
 from .models import Ticket
 from .selectors import ticket_list_for_user
@@ -27,8 +28,9 @@ def _stages(ticket: Ticket, events) -> list[dict]:
     stages = []
     for index, event in enumerate(changes):
         end = changes[index + 1].created_at if index + 1 < len(changes) else None
+        duration = (end or timezone.now()) - event.created_at
         stages.append({"status": Status(event.to_status).label, "since": event.created_at,
-                       "duration": (end or timezone.now()) - event.created_at,
+                       "duration": duration, "duration_text": duration_text(duration),
                        "current": end is None})
     return stages
 
@@ -58,7 +60,12 @@ def _actions_for(user, ticket: Ticket, helping: bool) -> list[str]:
 @require_GET
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The ticket with its stage report, SLA clocks, history and the actions open to the user."""
-    ticket = _ticket_for(request, pk)
+    return _detail_page(request, _ticket_for(request, pk))
+
+
+def _detail_page(request: HttpRequest, ticket: Ticket, *, failed: dict | None = None,
+                 status: int = 200) -> HttpResponse:
+    """The ticket page; ``failed`` (action, note) keeps what was typed for a refused action."""
     events = list(ticket.events.select_related("actor"))
     now = timezone.now()
     clocks = []
@@ -77,7 +84,8 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "clocks": clocks, "actions": [(a, Action(a).label, a in NEEDS_REASON)
                                       for a in _actions_for(request.user, ticket, helping)],
         "at_risk": ticket.is_at_risk(now), "breached": ticket.is_breached(now),
-    })
+        "failed": failed or {},
+    }, status=status)
 
 
 @require_POST
@@ -86,10 +94,12 @@ def ticket_act_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in Action.values:
         raise Http404
     form = ActForm(request.POST)
+    # A refused action shows the page again with the reason as typed, never losing it.
+    failed = {"action": action, "note": request.POST.get("note", "")[:500]}
     if not form.is_valid():
         messages.error(request, _("The action was not sent: %(errors)s") % {
             "errors": " ".join(e for errs in form.errors.values() for e in errs)})
-        return redirect("tickets:detail", pk=ticket.pk)
+        return _detail_page(request, _ticket_for(request, pk), failed=failed, status=400)
     try:
         services.ticket_act(ticket_id=ticket.pk, action=action, by=request.user,
                             note=form.cleaned_data["note"], to=form.cleaned_data["to"],
@@ -97,6 +107,8 @@ def ticket_act_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except (ValidationError, PermissionDenied) as exc:
         text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         messages.error(request, text)
+        return _detail_page(request, _ticket_for(request, pk), failed=failed,
+                            status=403 if isinstance(exc, PermissionDenied) else 409)
     else:
         messages.success(request, _("%(number)s: %(action)s done.") % {
             "number": ticket.number, "action": Action(action).label})

@@ -124,7 +124,9 @@ def detail_context(request: HttpRequest, ticket: Ticket) -> dict:
         "note_form": NoteForm(auto_id="note-%s"),
     }
     if dispatcher:
-        work["members"] = list(territory_members(ticket))
+        members = list(territory_members(ticket))
+        known = {m.pk for m in members}
+        work["members"] = members + [h for h in helpers if h.pk not in known]
         work["may_watch"] = list(people_who_may_see(ticket))
     return {"work": work, "dispatch_candidates": candidates}
 

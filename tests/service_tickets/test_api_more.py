@@ -236,12 +236,21 @@ def test_a_dispatcher_sets_helpers_and_watchers(world, login):
 def test_people_outside_the_territory_stale_versions_and_bad_input_are_refused(world, login):
     ticket = new_ticket(world)
     client = login(world["dispatcher"])
-    outside = post(client, url("people", ticket), {"helpers": [world["outsider"].pk]})
+    outside = post(client, url("people", ticket), {"helpers": [world["outsider"].pk],
+                                                   "version": ticket.version})
     assert outside.status_code == 409 and outside.json()["detail"]
+    # A watcher who may not see the ticket would be told of it in their inbox: refused.
+    watcher = post(client, url("people", ticket), {"watchers": [world["outsider"].pk],
+                                                   "version": ticket.version})
+    assert watcher.status_code == 409 and "tech-b" not in str(ticket.watchers.all())
+    assert not ticket.watchers.exists()
+    unversioned = post(client, url("people", ticket), {"watchers": []})
+    assert unversioned.status_code == 400 and "version" in unversioned.json()
     stale = post(client, url("people", ticket), {"watchers": [], "version": ticket.version - 1})
     assert stale.status_code == 409
     assert post(client, url("people", ticket), {}).status_code == 400
-    unknown = post(client, url("people", ticket), {"helpers": [999999]})
+    unknown = post(client, url("people", ticket), {"helpers": [999999],
+                                                   "version": ticket.version})
     assert unknown.status_code == 400 and "helpers" in unknown.json()
     assert not Ticket.objects.get(pk=ticket.pk).helpers.exists()
 
@@ -249,7 +258,7 @@ def test_people_outside_the_territory_stale_versions_and_bad_input_are_refused(w
 def test_service_staff_cannot_change_who_works_on_a_ticket(world, login):
     ticket = assigned_ticket(world)
     assert post(login(world["tech"]), url("people", ticket),
-                {"watchers": [world["tech"].pk]}).status_code == 403
+                {"watchers": [world["tech"].pk], "version": ticket.version}).status_code == 403
 
 
 # --- Materials and labour -------------------------------------------------------------------

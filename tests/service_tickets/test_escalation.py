@@ -96,6 +96,21 @@ def test_accepted_or_held_tickets_are_not_escalated_for_acceptance(world, rules)
 
 
 @pytest.mark.django_db
+def test_a_reopened_ticket_accepted_in_time_is_not_escalated_for_acceptance(world, rules):
+    world["category"].follow_up_policy = "never"
+    world["category"].save()
+    with time_machine.travel(at("2026-11-27 09:00"), tick=False) as clock:
+        ticket = new_ticket(world)
+        for action, actor, extra in [("dispatch", "dispatcher", {"to": world["tech"]}),
+                                     ("accept", "tech", {}), ("start", "tech", {}),
+                                     ("complete", "tech", {}),
+                                     ("reopen", "dispatcher", {"note": "又漏了"})]:
+            ticket_act(ticket_id=ticket.pk, action=action, by=world[actor], **extra)
+        clock.move_to(at("2026-11-27 14:00"))  # long after the first accept-by time
+        assert escalations_scan() == 0
+
+
+@pytest.mark.django_db
 def test_recipients_get_one_mail_each_in_their_language(world, rules, smtp_server):
     with time_machine.travel(at("2026-11-27 09:00"), tick=False) as clock:
         ticket = new_ticket(world)

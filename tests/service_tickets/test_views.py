@@ -61,10 +61,23 @@ def test_actions_from_the_page_and_refusals_in_chinese(world, login):
     assert "派单 已完成" in page.content.decode() or "派单" in page.content.decode()
     assert Ticket.objects.get(pk=ticket.pk).status == "dispatched"
     again = client.post(url, {"to": world["tech"].pk, "version": 1}, follow=True)
-    assert "其他人刚刚修改" in again.content.decode()
+    assert again.status_code == 409 and "其他人刚刚修改" in again.content.decode()
     refused = client.post(reverse("tickets:act", args=[ticket.pk, "close"]),
                           {"version": 2}, follow=True)
-    assert "不能执行" in refused.content.decode()
+    assert refused.status_code == 409 and "不能执行" in refused.content.decode()
+
+
+def test_a_refused_action_keeps_the_reason_typed(world, login):
+    ticket = new_ticket(world)
+    client = login(world["dispatcher"])
+    client.post(reverse("tickets:act", args=[ticket.pk, "dispatch"]),
+                {"to": world["tech"].pk, "version": 1})
+    # Someone else acted meanwhile: the cancel is refused, its reason stays in the box.
+    page = client.post(reverse("tickets:act", args=[ticket.pk, "cancel"]),
+                       {"version": 1, "note": "业主说已自行修好"})
+    assert page.status_code == 409
+    assert 'value="业主说已自行修好"' in page.content.decode()
+    assert Ticket.objects.get(pk=ticket.pk).status == "dispatched"
 
 
 def test_fast_entry_logs_a_ticket_and_warns_of_duplicates(world, login):
@@ -115,3 +128,21 @@ def test_history_reads_in_words_not_codes(world, login):
     ticket = new_ticket(world)
     html = login(world["desk"]).get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
     assert "— → 待派单" in html and "new" not in html.split('data-testid="events"')[1][:300]
+
+
+@pytest.mark.django_db
+def test_owner_timelines_show_tickets_only_to_those_who_may_see_them(world, client):
+    from owners.selectors import timeline
+
+    ticket = new_ticket(world)
+
+    def entries(user):
+        return [a.source_id for a in timeline(user=user, party=world["party"])]
+
+    assert str(ticket.pk) in entries(world["desk"])
+    assert str(ticket.pk) in entries(world["tech"])  # the ticket's territory is theirs
+    assert str(ticket.pk) not in entries(world["outsider"])
+    # Service staff of another territory read the owner's page, without that ticket on it.
+    client.force_login(world["outsider"])
+    page = client.get(reverse("owners:party_detail", args=[world["party"].pk]))
+    assert page.status_code == 200 and ticket.number not in page.content.decode()
