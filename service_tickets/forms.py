@@ -11,7 +11,7 @@ from staff.models import Department
 
 from . import notices
 from .choices import OPEN_STATUSES, Priority, Severity, Source, Status, TicketType
-from .models import Category, Notice, SavedFilter, Territory
+from .models import Category, Notice, SavedFilter, Territory, Ticket
 
 
 def category_paths() -> dict[int, str]:
@@ -347,3 +347,14 @@ class SavedFilterForm(forms.Form):
     def duplicate_error(name: str) -> forms.ValidationError:
         return forms.ValidationError(_("You already have a filter named “%(name)s”."),
                                      params={"name": name}, code="duplicate")
+
+
+def refuse_keeping_input(form, exc, ticket: Ticket) -> None:
+    """Show why the service refused, keeping what the user typed; after a stale version the
+    form carries the current one, so sending it again (having seen the message and the
+    ticket as it is now) is a deliberate choice, not a silent overwrite."""
+    form.add_error(None, list(exc.messages))
+    current = Ticket.objects.filter(pk=ticket.pk).values_list("version", flat=True).first()
+    if current is not None and str(form.data.get("version")) != str(current):
+        form.data = form.data.copy()
+        form.data["version"] = str(current)

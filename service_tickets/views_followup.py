@@ -15,6 +15,7 @@ from portal.pagination import keyset_page
 
 from . import followups, services
 from .choices import Status, TicketType
+from .forms import refuse_keeping_input
 from .forms_followup import ComplaintForm, FollowUpForm, OwnerRatingForm, ReportPeriodForm
 from .models import Ticket
 from .selectors import ticket_list_for_user
@@ -28,17 +29,6 @@ def _ticket_for(request: HttpRequest, pk: int) -> Ticket:
         return ticket_list_for_user(user=request.user).get(pk=pk)
     except Ticket.DoesNotExist as exc:
         raise Http404 from exc
-
-
-def _refuse(form, exc: ValidationError, ticket: Ticket) -> None:
-    """Show why the service refused, keeping what the user typed; after a stale version the
-    form carries the current one, so sending it again (having seen the message and the
-    ticket as it is now) is a deliberate choice, not a silent overwrite."""
-    form.add_error(None, list(exc.messages))
-    current = Ticket.objects.filter(pk=ticket.pk).values_list("version", flat=True).first()
-    if current is not None and str(form.data.get("version")) != str(current):
-        form.data = form.data.copy()
-        form.data["version"] = str(current)
 
 
 def _complaint_panel(ticket: Ticket, now) -> dict:
@@ -81,7 +71,7 @@ def follow_up_record(request: HttpRequest, pk: int) -> HttpResponse:
                 outcome=data["outcome"], overall=data["overall"], scores=form.scores(),
                 comments=data["comments"], expected_version=data["version"])
         except ValidationError as exc:
-            _refuse(form, exc, ticket)
+            refuse_keeping_input(form, exc, ticket)
         else:
             messages.success(request, _("%(number)s: follow-up recorded (%(outcome)s).") % {
                 "number": ticket.number, "outcome": follow_up.get_outcome_display()})
@@ -107,7 +97,7 @@ def complaint_update(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
                 replied=form.cleaned_data.get("replied", False), **form.changes())
         except ValidationError as exc:
-            _refuse(form, exc, ticket)
+            refuse_keeping_input(form, exc, ticket)
         else:
             messages.success(request, _("%(number)s: complaint handling saved.") % {
                 "number": ticket.number})
@@ -131,7 +121,7 @@ def owner_rating(request: HttpRequest, pk: int) -> HttpResponse:
                                           rating=form.cleaned_data["rating"],
                                           expected_version=form.cleaned_data["version"])
         except ValidationError as exc:
-            _refuse(form, exc, ticket)
+            refuse_keeping_input(form, exc, ticket)
         else:
             messages.success(request, _("%(number)s: the owner's rating is recorded.") % {
                 "number": ticket.number})

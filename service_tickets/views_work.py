@@ -42,6 +42,7 @@ from uploads.models import StoredFile
 from . import services
 from .choices import OPEN_STATUSES, Action, EventKind
 from .dispatching import dispatch_candidates, dispatch_with_team, people_who_may_see
+from .forms import refuse_keeping_input
 from .forms_work import (
     AttachForm,
     ChaseForm,
@@ -140,7 +141,7 @@ def _form_page(request: HttpRequest, ticket: Ticket, *, form, name: str, title,
         try:
             run(form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc.messages)
+            refuse_keeping_input(form, exc, ticket)
         else:
             messages.success(request, done())
             return redirect(reverse("tickets:detail", args=[ticket.pk]) + "#work")

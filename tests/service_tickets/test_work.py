@@ -301,6 +301,12 @@ def test_a_stale_people_form_is_refused_and_keeps_the_choice(world, login, helpe
     assert "工单" in refusal or "ticket" in refusal
     assert f'value="{helper.pk}"' in html and "checked" in html
     assert not ticket.helpers.exists()
+    # The form now carries the version the user has been shown: sending it again works.
+    current = Ticket.objects.get(pk=ticket.pk).version
+    assert f'name="version" value="{current}"' in html
+    again = login(world["dispatcher"]).post(url("work_people", ticket), {
+        "helpers": [helper.pk], "version": current})
+    assert again.status_code == 302 and list(ticket.helpers.all()) == [helper]
 
 
 def test_a_helper_works_on_the_ticket_like_the_assignee(world, helper):
