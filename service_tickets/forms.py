@@ -245,7 +245,8 @@ class TicketFilterForm(forms.Form):
         territory = str(self.data.get("territory", "")) if self.is_bound else ""
         if territory.isdigit():
             return staff.filter(territories=territory)
-        if len(staff[:ASSIGNEE_LIST_LIMIT + 1]) <= ASSIGNEE_LIST_LIMIT:
+        if len(staff.values_list("pk", flat=True)[:ASSIGNEE_LIST_LIMIT + 1]) \
+                <= ASSIGNEE_LIST_LIMIT:
             return staff
         self.fields["assignee"].help_text = _("Choose a territory to list its staff")
         chosen = str(self.data.get("assignee", "")) if self.is_bound else ""
