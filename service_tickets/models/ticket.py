@@ -19,13 +19,17 @@ class TicketCounter(models.Model):
 
 
 class Ticket(VersionedModel):
-    """A service request or complaint (工单) from creation to closing."""
+    """A service request or complaint (工单) from creation to closing.
+
+    Foreign keys that lead a composite index below (category, room, party, territory,
+    assignee) need no index of their own, nor do the rarely searched ones: every index
+    costs each insert and the planner of every list query."""
 
     number = models.CharField(_("number"), max_length=20, unique=True)
     type = models.CharField(_("type"), max_length=12, choices=TicketType.choices)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
     category = models.ForeignKey("service_tickets.Category", verbose_name=_("category"),
-                                 on_delete=models.PROTECT, related_name="tickets")
+                                 on_delete=models.PROTECT, related_name="tickets", db_index=False)
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices,
                               default=Status.NEW)
@@ -36,22 +40,22 @@ class Ticket(VersionedModel):
                                  on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="+")
     room = models.ForeignKey("owners.Room", verbose_name=_("room"), on_delete=models.PROTECT,
-                             null=True, blank=True, related_name="tickets")
+                             null=True, blank=True, related_name="tickets", db_index=False)
     party = models.ForeignKey("owners.Party", verbose_name=_("owner or occupant"),
                               on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="tickets")
+                              related_name="tickets", db_index=False)
     territory = models.ForeignKey("service_tickets.Territory", verbose_name=_("territory"),
                                   on_delete=models.SET_NULL, null=True, blank=True,
-                                  related_name="tickets")
+                                  related_name="tickets", db_index=False)
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assignee"),
                                  on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="assigned_tickets")
+                                 related_name="assigned_tickets", db_index=False)
     helpers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("helpers"),
                                      blank=True, related_name="helped_tickets")
     watchers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("watchers"),
                                       blank=True, related_name="watched_tickets")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("logged by"),
-                                   on_delete=models.PROTECT, related_name="+")
+                                   on_delete=models.PROTECT, related_name="+", db_index=False)
     # SLA clocks: due times in working hours (or 24×7), moved on when the ticket is held.
     accept_due = models.DateTimeField(_("accept by"), null=True, blank=True)
     respond_due = models.DateTimeField(_("respond by"), null=True, blank=True)
@@ -75,10 +79,11 @@ class Ticket(VersionedModel):
     # and the reply the complainant is owed.
     complained_department = models.ForeignKey(
         "staff.Department", verbose_name=_("department complained about"),
-        on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+        on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False)
     complained_staff = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("staff member complained about"),
-        on_delete=models.PROTECT, null=True, blank=True, related_name="complaints_against")
+        on_delete=models.PROTECT, null=True, blank=True, related_name="complaints_against",
+        db_index=False)
     complained_other = models.CharField(_("other party complained about"), max_length=100,
                                         blank=True, help_text=_("e.g. a contractor"))
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices,
