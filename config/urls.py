@@ -16,6 +16,7 @@ urlpatterns = [
     path("owners/", include("owners.urls")),
     path("tickets/", include("service_tickets.urls")),
     path("inbox/", include("inbox.urls")),
+    path("schedule/", include("scheduling.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -81,4 +81,6 @@ class ActivityKind(models.TextChoices):
     NOTE = "note", _("Note")
     FEEDBACK = "feedback", _("Owner feedback")
     HOUSEHOLD = "household", _("Household change")
+    TICKET = "ticket", _("Service ticket")
+    EVENT = "event", _("Appointment or meeting")
     OTHER = "other", _("Other")

@@ -43,9 +43,29 @@ TICKETS_DESK = [
     "service_tickets.delete_savedfilter",
 ]
 
+# Everyone keeps a calendar, memos and tasks (selectors limit each to what is theirs).
+SCHEDULING_OWN = [
+    "scheduling.view_event",
+    "scheduling.add_event",
+    "scheduling.change_event",
+    "scheduling.view_attendance",
+    "scheduling.change_attendance",
+    "scheduling.view_memo",
+    "scheduling.add_memo",
+    "scheduling.change_memo",
+    "scheduling.delete_memo",
+    "scheduling.view_task",
+    "scheduling.add_task",
+    "scheduling.change_task",
+    "scheduling.view_remindersetting",
+    "scheduling.add_remindersetting",
+    "scheduling.delete_remindersetting",
+]
+
 # "app_label.codename" entries; "app_label.*" grants every permission of an app.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.FRONT_DESK: [
+        *SCHEDULING_OWN,
         "staff.view_department",
         "staff.view_user",
         *OWNERS_READ,
@@ -73,6 +93,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *TICKETS_DESK,
     ],
     Role.DISPATCHER: [
+        *SCHEDULING_OWN,
         "staff.view_department",
         "staff.view_user",
         *OWNERS_READ,
@@ -80,6 +101,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *TICKETS_DESK,
     ],
     Role.SERVICE_STAFF: [
+        *SCHEDULING_OWN,
         "staff.view_department",
         "staff.view_user",
         "owners.view_room",
@@ -96,14 +118,17 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "service_tickets.delete_savedfilter",
     ],
     Role.SECURITY_SUPERVISOR: [
+        *SCHEDULING_OWN,
         "staff.view_department",
         "staff.view_user",
     ],
     Role.SAFETY_OFFICER: [
+        *SCHEDULING_OWN,
         "staff.view_department",
         "staff.view_user",
     ],
     Role.MANAGER: [
+        "scheduling.*",
         "owners.*",
         "service_tickets.*",
         "workcalendar.*",
@@ -123,6 +148,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "django_celery_beat.add_intervalschedule",
     ],
     Role.ADMINISTRATOR: [
+        "scheduling.*",
         "inbox.view_notification",
         "owners.*",
         "service_tickets.*",

@@ -22,6 +22,7 @@ ALLOWED = {
     "inbox": {"portal"},
     "owners": CROSS_CUTTING,
     "service_tickets": CROSS_CUTTING | {"owners"},
+    "scheduling": CROSS_CUTTING | {"owners", "service_tickets"},
 }
 
 

@@ -26,19 +26,20 @@ def _strings(block: str, keyword: str) -> str:
     return "".join(re.findall(r'"(.*)"', "\n".join(lines)))
 
 
-def _entries(po: Path) -> list[tuple[str, str, str, bool]]:
-    """(msgid, msgid_plural, first msgstr, fuzzy) of each entry."""
+def _entries(po: Path) -> list[tuple[str, str, str, bool, str]]:
+    """(msgid, msgid_plural, first msgstr, fuzzy, msgctxt) of each entry."""
     entries = []
     for block in po.read_text(encoding="utf-8").split("\n\n"):
         plural = _strings(block, "msgid_plural ")
         msgstr = _strings(block, "msgstr[0] ") if plural else _strings(block, "msgstr ")
-        entries.append((_strings(block, "msgid "), plural, msgstr, "#, fuzzy" in block))
+        entries.append((_strings(block, "msgid "), plural, msgstr, "#, fuzzy" in block,
+                        _strings(block, "msgctxt ")))
     return entries
 
 
 def test_every_chinese_message_is_translated_and_not_fuzzy():
     po = LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po"
-    missing = [msgid for msgid, _plural, msgstr, fuzzy in _entries(po)
+    missing = [msgid for msgid, _plural, msgstr, fuzzy, _context in _entries(po)
                if msgid and (not msgstr or fuzzy)]
     assert missing == []
 
@@ -47,10 +48,12 @@ def test_compiled_catalog_matches_the_source():
     po = LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po"
     with open(LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.mo", "rb") as handle:
         catalog = gettext.GNUTranslations(handle)
-    for msgid, plural, msgstr, _fuzzy in _entries(po):
+    for msgid, plural, msgstr, _fuzzy, context in _entries(po):
         if not msgid or "\\" in msgid:
             continue
-        if plural:
+        if context:
+            assert catalog.pgettext(context, msgid) == msgstr, msgid
+        elif plural:
             assert catalog.ngettext(msgid, plural, 2) == msgstr, msgid
         else:
             assert catalog.gettext(msgid) == msgstr, msgid

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     # ours: domain areas, added as they are built
     "owners",
     "service_tickets",
+    "scheduling",
 ]
 
 AUTH_USER_MODEL = "staff.User"
@@ -319,6 +320,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "TicketPriorityEnum": "service_tickets.choices.Priority",
         "TicketStatusEnum": "service_tickets.choices.Status",
+        "CalendarEventKindEnum": "scheduling.choices.EventKind",
     },
 }
 

@@ -1,0 +1,258 @@
+"""The event form (new and edit) and the repeat rule it builds, and the small forms of the
+calendar pages (choosing a team, moving an event by dragging)."""
+
+from datetime import UTC, datetime, time, timedelta
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from owners.models import Party, Room
+from owners.selectors import party_list_for_user, room_list_for_user
+from service_tickets.models import Ticket
+from staff.models import Department
+
+from .choices import EventKind
+
+LOCAL_INPUT = "%Y-%m-%dT%H:%M"
+WEEKDAYS = [("MO", _("Mon")), ("TU", _("Tue")), ("WE", _("Wed")), ("TH", _("Thu")),
+            ("FR", _("Fri")), ("SA", _("Sat")), ("SU", _("Sun"))]
+WEEKDAY_CODES = [code for code, _label in WEEKDAYS]
+MAX_ATTENDEES = 50
+REPEAT_FIELDS = ("repeat", "weekdays", "until", "count")
+MAX_COUNT = 500
+
+
+class Repeat:
+    NONE, DAILY, WEEKLY, MONTHLY = "", "DAILY", "WEEKLY", "MONTHLY"
+    CHOICES = [(NONE, _("Does not repeat")), (DAILY, _("Every day")),
+               (WEEKLY, _("Every week on the chosen days")), (MONTHLY, _("Every month"))]
+
+
+class Scope:
+    THIS, FOLLOWING, ALL = "this", "following", "all"
+    CHOICES = [(THIS, _("This occurrence only")), (FOLLOWING, _("This and following")),
+               (ALL, _("All occurrences"))]
+
+
+def staff_choices():
+    return (get_user_model().objects.filter(is_active=True)
+            .select_related("department").order_by("full_name", "pk"))
+
+
+class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        if obj.department_id:
+            return f"{obj.display_name} · {obj.department.name}"
+        return obj.display_name
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A ``datetime-local`` input, read in the active time zone (Asia/Shanghai)."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT)
+    input_formats = [LOCAL_INPUT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+
+def rrule_build(*, repeat: str, weekdays=(), until=None, count=None) -> str:
+    """The RFC 5545 RRULE value for the form's choices (``""`` when it does not repeat).
+
+    ``until`` is a local date: the rule runs through the end of that day, written in UTC
+    as RFC 5545 asks of a rule whose start has a time zone.
+    """
+    if not repeat:
+        return ""
+    parts = [f"FREQ={repeat}"]
+    if repeat == Repeat.WEEKLY and weekdays:
+        parts.append("BYDAY=" + ",".join(d for d in WEEKDAY_CODES if d in weekdays))
+    if until:
+        last = timezone.make_aware(datetime.combine(until, time(23, 59, 59)))
+        parts.append("UNTIL=" + last.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"))
+    elif count:
+        parts.append(f"COUNT={count}")
+    return ";".join(parts)
+
+
+def rrule_parse(rule: str) -> dict:
+    """The form's initial repeat fields for a stored rule (what the form can build)."""
+    if not rule:
+        return {"repeat": Repeat.NONE}
+    values = dict(part.split("=", 1) for part in rule.upper().split(";") if "=" in part)
+    initial = {"repeat": values.get("FREQ", "") if values.get("FREQ") in (
+        Repeat.DAILY, Repeat.WEEKLY, Repeat.MONTHLY) else Repeat.NONE}
+    if values.get("BYDAY"):
+        initial["weekdays"] = [d for d in values["BYDAY"].split(",") if d in WEEKDAY_CODES]
+    if values.get("COUNT", "").isdigit():
+        initial["count"] = int(values["COUNT"])
+    if values.get("UNTIL"):
+        raw = values["UNTIL"]
+        try:
+            if raw.endswith("Z"):
+                moment = datetime.strptime(raw, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+                initial["until"] = timezone.localtime(moment).date()
+            else:
+                initial["until"] = datetime.strptime(raw[:8] + "+0000", "%Y%m%d%z").date()
+        except ValueError:
+            pass
+    return initial
+
+
+class EventForm(forms.Form):
+    """Everything the organiser sets on an event; the view passes the cleaned values to
+    ``services.event_create`` / ``event_update``."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices,
+                             initial=EventKind.MEETING)
+    title = forms.CharField(label=_("Title"), max_length=120)
+    all_day = forms.BooleanField(label=_("All day"), required=False)
+    start = LocalDateTimeField(label=_("Starts"))
+    end = LocalDateTimeField(label=_("Ends"))
+    place = forms.CharField(label=_("Place"), max_length=120, required=False)
+    attendees = StaffMultipleChoiceField(
+        label=_("Attendees"), required=False, queryset=get_user_model().objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Colleagues to invite; hold Ctrl (or ⌘) to choose several."))
+    repeat = forms.ChoiceField(label=_("Repeats"), choices=Repeat.CHOICES, required=False)
+    weekdays = forms.MultipleChoiceField(label=_("On"), choices=WEEKDAYS, required=False,
+                                         widget=forms.CheckboxSelectMultiple)
+    until = forms.DateField(label=_("Until"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    count = forms.IntegerField(label=_("Or this many times"), required=False, min_value=1,
+                               max_value=MAX_COUNT)
+    private = forms.BooleanField(label=_("Private"), required=False,
+                                 help_text=_("Others see only that you are busy."))
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=4000,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+    party = forms.ModelChoiceField(label=_("Owner or occupant (number)"), required=False,
+                                   queryset=Party.objects.all(),
+                                   widget=forms.NumberInput(attrs={"min": 1}))
+    room = forms.ModelChoiceField(label=_("Room (number)"), required=False,
+                                  queryset=Room.objects.all(),
+                                  widget=forms.NumberInput(attrs={"min": 1}))
+    ticket = forms.ModelChoiceField(label=_("Ticket (number)"), required=False,
+                                    queryset=Ticket.objects.none(),
+                                    widget=forms.NumberInput(attrs={"min": 1}))
+    scope = forms.ChoiceField(label=_("Change"), choices=Scope.CHOICES, required=False,
+                              widget=forms.RadioSelect, initial=Scope.ALL)
+    occurrence_start = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    confirm_conflicts = forms.BooleanField(label=_("Book anyway"), required=False)
+
+    def __init__(self, *args, user, event=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.event = event
+        self.fields["attendees"].queryset = staff_choices()
+        self.fields["ticket"].queryset = _tickets_for(user)
+        self.fields["party"].queryset = party_list_for_user(user=user)
+        self.fields["room"].queryset = room_list_for_user(user=user)
+        if event is None or not event.rrule:
+            del self.fields["scope"]
+        if event is None:
+            del self.fields["version"]
+            del self.fields["occurrence_start"]
+        else:
+            self.fields["version"].required = True
+
+    def clean_attendees(self):
+        attendees = self.cleaned_data["attendees"]
+        if len(attendees) > MAX_ATTENDEES:
+            raise forms.ValidationError(
+                _("Invite at most %(max)s people to one event.") % {"max": MAX_ATTENDEES})
+        return attendees
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end:
+            if cleaned.get("all_day"):
+                start = timezone.make_aware(datetime.combine(
+                    timezone.localtime(start).date(), time.min))
+                end = timezone.make_aware(datetime.combine(
+                    timezone.localtime(end).date() + timedelta(days=1), time.min))
+                cleaned["start"], cleaned["end"] = start, end
+            elif end <= start:
+                self.add_error("end", _("The end must be after the start."))
+        repeat = cleaned.get("repeat") or ""
+        if repeat == Repeat.WEEKLY and not cleaned.get("weekdays") and start:
+            cleaned["weekdays"] = [WEEKDAY_CODES[timezone.localtime(start).weekday()]]
+        if repeat and cleaned.get("until") and start and (
+                cleaned["until"] < timezone.localtime(start).date()):
+            self.add_error("until", _("The repeat must end after the first occurrence."))
+        if repeat and cleaned.get("until") and cleaned.get("count"):
+            self.add_error("count", _("Give either an end date or a number of times."))
+        cleaned["rrule"] = rrule_build(repeat=repeat, weekdays=cleaned.get("weekdays") or (),
+                                       until=cleaned.get("until"),
+                                       count=cleaned.get("count"))
+        if "scope" in self.fields and not cleaned.get("scope"):
+            cleaned["scope"] = Scope.ALL
+        return cleaned
+
+    def service_values(self) -> dict:
+        """The cleaned input as the services' keyword arguments."""
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"], "title": data["title"], "start": data["start"],
+            "end": data["end"], "all_day": data["all_day"], "place": data["place"],
+            "notes": data["notes"], "rrule": data["rrule"], "private": data["private"],
+            "attendees": list(data["attendees"]), "party": data["party"],
+            "room": data["room"], "ticket": data["ticket"],
+        }
+
+
+def event_initial(event, *, start=None, end=None) -> dict:
+    """The form's initial values for an event (or one of its occurrences)."""
+    start = start or event.start
+    end = end or event.end
+    if event.all_day:
+        end = end - timedelta(days=1)
+    return {
+        "kind": event.kind, "title": event.title, "all_day": event.all_day,
+        "start": timezone.localtime(start), "end": timezone.localtime(end),
+        "place": event.place, "notes": event.notes, "private": event.private,
+        "attendees": [a.user_id for a in event.attendances.all()],
+        "party": event.party_id, "room": event.room_id, "ticket": event.ticket_id,
+        "version": event.version, **rrule_parse(event.rrule),
+    }
+
+
+def _tickets_for(user):
+    """Only tickets the user may see may be linked (the ticket area's own rule)."""
+    from service_tickets.selectors import ticket_list_for_user
+
+    return ticket_list_for_user(user=user)
+
+
+class MoveForm(forms.Form):
+    """A drag in the week grid: the new start and end, and what the user saw."""
+
+    start = forms.DateTimeField(input_formats=[LOCAL_INPUT, "%Y-%m-%dT%H:%M:%S",
+                                               "%Y-%m-%dT%H:%M:%S%z"])
+    end = forms.DateTimeField(input_formats=[LOCAL_INPUT, "%Y-%m-%dT%H:%M:%S",
+                                             "%Y-%m-%dT%H:%M:%S%z"])
+    version = forms.IntegerField()
+    occurrence_start = forms.DateTimeField(required=False, input_formats=[
+        LOCAL_INPUT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"])
+    confirm_conflicts = forms.BooleanField(required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] <= cleaned["start"]:
+            raise forms.ValidationError(_("The end must be after the start."))
+        return cleaned
+
+
+class TeamForm(forms.Form):
+    """Whose schedules to show side by side: a department, or chosen people."""
+
+    department = forms.ModelChoiceField(label=_("Department"), required=False,
+                                        queryset=Department.objects.filter(is_active=True),
+                                        widget=forms.Select(attrs={"class": "form-select"}))
+    users = StaffMultipleChoiceField(
+        label=_("Or these colleagues"), required=False, queryset=get_user_model().objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 4, "class": "form-select"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["users"].queryset = staff_choices()

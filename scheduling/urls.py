@@ -1,0 +1,11 @@
+from . import views_calendar, views_feed, views_memos, views_tasks
+
+app_name = "scheduling"
+
+urlpatterns = [
+    *views_calendar.urlpatterns,
+    *views_feed.urlpatterns,
+    # --- memos and tasks ---
+    *views_memos.urlpatterns,
+    *views_tasks.urlpatterns,
+]
