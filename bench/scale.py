@@ -635,6 +635,221 @@ def retire_fast_entry_tickets() -> int:
         return cursor.rowcount
 
 
+# --- Calendar events ---------------------------------------------------------------------
+# Set-based SQL as for the tickets: a chunk of events and their attendance rows per statement.
+
+EVENT_CHUNK = 100_000
+EVENT_STAFF = 200  # whose calendars the events fill
+EVENT_TEAM = 30  # the desk and colleagues of its department, side by side in the team view
+EVENT_YEARS = 3  # spread over, centred on today
+EVENT_RECURRING = 0.05
+EVENT_MARK = "基准"  # the place of every generated event starts with this
+EVENT_TITLES = ["业主上门协商", "维修回访", "部门例会", "装修巡查", "电话回访业主", "消防检查",
+                "工程验收", "客户接待", "投诉处理沟通", "设备巡检", "培训", "交房陪同"]
+EVENT_PLACES = ["基准一号会议室", "基准二号会议室", "基准客服中心", "基准工程部", "基准业主家中",
+                "基准小区门岗"]
+EVENT_KINDS = ["appointment", "meeting", "meeting", "visit", "call", "activity"]
+
+# ``g`` draws once per event (MATERIALIZED, so every column reads the same draw) and takes
+# the ids from the table's sequence, so the attendance rows know their event before it is
+# written. Singles: a weekday, 08:00-17:30 local, 30-120 minutes. Recurring: weekly on the
+# start's weekday (4-52 times) or daily (5-20 times), ``series_end`` the end of the last.
+EVENT_CHUNK_SQL = """
+WITH g AS MATERIALIZED (
+    SELECT nextval(%(seq)s) AS id, i, random() AS r_day, random() AS r_time,
+           random() AS r_len, random() AS r_org, random() AS r_rec, random() AS r_count,
+           random() AS r_kind, random() AS r_priv, random() AS r_n, random() AS r1,
+           random() AS r2, random() AS r3, random() AS r_ans, random() AS r_made
+    FROM generate_series(%(first)s, %(last)s) AS i
+), s AS MATERIALIZED (
+    SELECT g.*,
+           ((%(monday)s::date + (floor(g.r_day * %(weeks)s)::int * 7
+                                + floor(g.r_time * 5)::int))::timestamp
+            + make_interval(mins => 480 + 15 * (floor(g.r_len * 1000)::int %% 39)))
+               AT TIME ZONE %(tz)s AS st,
+           make_interval(mins => 30 + 15 * (floor(g.r_time * 1000)::int %% 7)) AS dur,
+           1 + floor(g.r_org * %(n_staff)s)::int AS org_k,
+           CASE WHEN g.r_rec >= %(recurring)s THEN ''
+                WHEN g.r_rec < %(recurring)s * 0.8 THEN 'WEEKLY' ELSE 'DAILY' END AS freq,
+           CASE WHEN g.r_rec < %(recurring)s * 0.8 THEN 4 + floor(g.r_count * 49)::int
+                ELSE 5 + floor(g.r_count * 16)::int END AS n
+    FROM g
+), e AS (
+    INSERT INTO {event} ({columns})
+    SELECT {values} FROM s
+    RETURNING id
+), invited AS (
+    SELECT s.id, s.st, s.org_k, x.j, x.off, s.r_ans, s.r_made
+    FROM s CROSS JOIN LATERAL (VALUES (1, 1 + floor(s.r1 * 66)::int),
+                                      (2, 67 + floor(s.r2 * 66)::int),
+                                      (3, 133 + floor(s.r3 * 66)::int)) AS x (j, off)
+    WHERE x.j <= floor(s.r_n * 4)::int
+)
+INSERT INTO {attendance} (event_id, user_id, response, responded_at, created_at)
+SELECT e.id, (%(staff)s::bigint[])[s.org_k], 'accepted', c.made, c.made
+FROM e JOIN s USING (id)
+CROSS JOIN LATERAL (SELECT least(s.st - make_interval(hours => 1 + floor(s.r_made * 720)::int),
+                                 %(now)s::timestamptz) AS made) c
+UNION ALL
+SELECT v.id, (%(staff)s::bigint[])[1 + (v.org_k - 1 + v.off) %% %(n_staff)s],
+       CASE WHEN r.a < 0.2 THEN 'pending' WHEN r.a < 0.8 THEN 'accepted'
+            WHEN r.a < 0.9 THEN 'tentative' ELSE 'declined' END,
+       CASE WHEN r.a >= 0.2 THEN least(c.made + interval '2 hours', %(now)s::timestamptz)
+       END, c.made
+FROM invited v
+CROSS JOIN LATERAL (SELECT (v.r_ans * 7 + v.j * 0.37) - floor(v.r_ans * 7 + v.j * 0.37) AS a) r
+CROSS JOIN LATERAL (SELECT least(v.st - make_interval(hours => 1 + floor(v.r_made * 720)::int),
+                                 %(now)s::timestamptz) AS made) c
+"""
+
+EVENT_VALUES = {
+    "id": "s.id",
+    "version": "1",
+    "kind": "(%(kinds)s::text[])[1 + floor(s.r_kind * %(n_kinds)s)::int]",
+    "title": "(%(titles)s::text[])[1 + s.i %% %(n_titles)s]",
+    "place": "(%(places)s::text[])[1 + s.i %% %(n_places)s]",
+    "notes": "''",
+    "start": "s.st",
+    "end": "s.st + s.dur",
+    "all_day": "false",
+    "rrule": "CASE s.freq WHEN '' THEN '' WHEN 'WEEKLY' THEN 'FREQ=WEEKLY;BYDAY=' "
+             "|| (ARRAY['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'])["
+             "extract(isodow FROM s.st AT TIME ZONE %(tz)s)::int] || ';COUNT=' || s.n "
+             "ELSE 'FREQ=DAILY;COUNT=' || s.n END",
+    "series_end": "s.st + s.dur + CASE s.freq WHEN '' THEN interval '0' "
+                  "WHEN 'WEEKLY' THEN make_interval(days => 7 * (s.n - 1)) "
+                  "ELSE make_interval(days => s.n - 1) END",
+    "private": "s.r_priv < 0.05",
+    "cancelled_at": "CASE WHEN s.r_priv > 0.98 THEN least(s.st, %(now)s::timestamptz) END",
+    "created_at": "least(s.st - make_interval(hours => 1 + floor(s.r_made * 720)::int), "
+                  "%(now)s::timestamptz)",
+    "updated_at": "least(s.st - make_interval(hours => 1 + floor(s.r_made * 720)::int), "
+                  "%(now)s::timestamptz)",
+    "organizer_id": "(%(staff)s::bigint[])[s.org_k]",
+}
+
+
+def event_staff() -> list[int]:
+    """The first ``EVENT_STAFF`` active users by id, with the desk ('frontdesk', whose week
+    is measured) and at least ``EVENT_TEAM - 1`` colleagues of its department among them."""
+    from staff.models import User
+
+    desk = User.objects.get(username="frontdesk")
+    active = User.objects.filter(is_active=True).order_by("id")
+    staff = list(active.values_list("id", flat=True)[:EVENT_STAFF])
+    if desk.pk not in staff:
+        staff[-1] = desk.pk
+    colleagues = set(active.filter(department_id=desk.department_id).exclude(pk=desk.pk)
+                     .values_list("id", flat=True))
+    missing = [pk for pk in sorted(colleagues) if pk not in staff][
+        : max(0, EVENT_TEAM - 1 - len(colleagues.intersection(staff)))]
+    others = [pk for pk in reversed(staff) if pk != desk.pk and pk not in colleagues]
+    for pk, replaced in zip(missing, others, strict=False):
+        staff[staff.index(replaced)] = pk
+    return sorted(staff)
+
+
+def _bench_events_done(cursor, table: str) -> int:
+    cursor.execute(f"SELECT count(*) FROM {table} WHERE place LIKE %s",  # noqa: S608
+                   [f"{EVENT_MARK}%"])
+    return cursor.fetchone()[0]
+
+
+def scale_events(target: int = 500_000) -> None:
+    """``target`` calendar events of ``EVENT_STAFF`` staff over three years around today:
+    about 95 % single events in working hours, the rest weekly or daily series; each with
+    its organiser's accepted attendance (as ``services.event_create`` writes it) and 0-3
+    invited colleagues. Skipped when they are there already."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from scheduling.models import Attendance, Event
+
+    if target <= 0 or connection.vendor != "postgresql":
+        return
+    table = Event._meta.db_table
+    with connection.cursor() as cursor:
+        done = _bench_events_done(cursor, table)
+    if done >= target:
+        return
+    started = time.monotonic()
+    staff = event_staff()
+    now = timezone.now()
+    today = timezone.localdate()
+    half = EVENT_YEARS * 365 // 2
+    first_day = today - timedelta(days=half)
+    monday = first_day - timedelta(days=first_day.weekday())
+    with connection.cursor() as cursor:
+        columns = _columns(cursor, table, EVENT_VALUES)
+        sql = EVENT_CHUNK_SQL.format(event=table, attendance=Attendance._meta.db_table,
+                                     columns=", ".join(f'"{c}"' for c in columns),
+                                     values=", ".join(columns.values()))
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        params = {
+            "seq": cursor.fetchone()[0], "now": now, "tz": str(timezone.get_current_timezone()),
+            "monday": monday, "weeks": EVENT_YEARS * 52, "recurring": EVENT_RECURRING,
+            "staff": staff, "n_staff": len(staff),
+            "kinds": EVENT_KINDS, "n_kinds": len(EVENT_KINDS),
+            "titles": EVENT_TITLES, "n_titles": len(EVENT_TITLES),
+            "places": EVENT_PLACES, "n_places": len(EVENT_PLACES),
+        }
+        for first in range(done + 1, target + 1, EVENT_CHUNK):
+            last = min(first + EVENT_CHUNK - 1, target)
+            with transaction.atomic():
+                cursor.execute("SET LOCAL synchronous_commit TO off")
+                cursor.execute("SELECT setseed(%s)", [(first % 9973) / 9973])
+                cursor.execute(sql, {**params, "first": first, "last": last})
+            print(f"events: {last:,} of {target:,} "
+                  f"({time.monotonic() - started:.0f} s)", flush=True)
+        for model in (Event, Attendance):
+            cursor.execute(f"VACUUM (ANALYZE) {model._meta.db_table}")
+    print(f"events: {target - done:,} events of {len(staff)} staff in "
+          f"{time.monotonic() - started:.0f} s", flush=True)
+
+
+def event_targets() -> dict:
+    """The desk's busiest week, 29 colleagues of its department for the team view, a token
+    for the API, and one of its events with three invited colleagues (not declined) whose
+    time a new meeting of the same people must clash with."""
+    from django.db import connection
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+
+    from scheduling.models import Attendance, Event
+    from staff.models import User
+
+    desk = User.objects.get(username="frontdesk")
+    staff = event_staff()
+    colleagues = (User.objects.filter(pk__in=staff, department_id=desk.department_id,
+                                      is_active=True)
+                  .exclude(pk=desk.pk).order_by("id").values_list("id", flat=True))
+    team = [desk.pk, *colleagues[: EVENT_TEAM - 1]]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT (date_trunc('week', start AT TIME ZONE %s))::date AS week, count(*)
+                FROM {Event._meta.db_table} e
+                WHERE cancelled_at IS NULL AND rrule = ''
+                  AND e.id IN (SELECT event_id FROM {Attendance._meta.db_table}
+                               WHERE user_id = %s AND response <> 'declined')
+                GROUP BY 1 ORDER BY 2 DESC, 1 DESC LIMIT 1""",  # noqa: S608 - model tables
+            [str(timezone.get_current_timezone()), desk.pk])
+        row = cursor.fetchone()
+    week = row[0] if row else timezone.localdate()
+    clash = {}
+    mine = Event.objects.filter(organizer=desk, rrule="", cancelled_at__isnull=True)
+    in_week = mine.filter(start__date__gte=week, start__date__lt=week + timedelta(days=7))
+    for event in [*in_week.prefetch_related("attendances").order_by("start"),
+                  *mine.prefetch_related("attendances").order_by("-start")[:200]]:
+        invited = [a.user_id for a in event.attendances.all()
+                   if a.user_id != desk.pk and a.response != "declined"]
+        if len(invited) >= 3:
+            clash = {"start": event.start.isoformat(), "end": event.end.isoformat(),
+                     "attendees": invited[:3]}
+            break
+    token, _ = Token.objects.get_or_create(user=desk)
+    return {"week": week.isoformat(), "team": team, "token": token.key, "clash": clash}
+
+
 def targets() -> dict:
     """Real values to search for and pages to open, from the scaled data."""
     from owners.models import Ownership, Phone
@@ -645,7 +860,7 @@ def targets() -> dict:
     tail = Phone.objects.filter(party=party).values_list("tail", flat=True).first()
     return {"party": party.pk, "name": party.name[:2], "initials": party.name_initials,
             "tail": tail, "room": ownership.room.code, "room_id": ownership.room_id,
-            **ticket_targets()}
+            **ticket_targets(), **event_targets()}
 
 
 def ticket_targets() -> dict:
@@ -678,6 +893,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=200_000)
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--events-per-ticket", type=int, default=10)
+    parser.add_argument("--events", type=int, default=500_000, help="calendar events")
     parser.add_argument("--targets", action="store_true", help="print targets as JSON")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
@@ -689,6 +905,7 @@ def main() -> None:
     scale_owners(estates=args.estates, rooms=args.rooms, people=args.people)
     scale_tickets(args.tickets, args.events_per_ticket)
     scale_escalation_rules(backfill=False)
+    scale_events(args.events)
     retired = retire_fast_entry_tickets()
     if retired:
         print(f"tickets: cancelled {retired:,} tickets of earlier fast-entry runs")

@@ -32,7 +32,7 @@ from .recurrence import (
     validate_rrule,
     whole_days,
 )
-from .selectors import is_manager
+from .selectors import LONGEST_EVENT, is_manager
 
 EDITABLE = {"kind", "title", "start", "end", "all_day", "place", "notes", "rrule", "private",
             "attendees", "party", "room", "ticket", "outside_participants"}
@@ -89,9 +89,12 @@ def _normalise_times(start: datetime, end: datetime, all_day: bool) -> tuple[dat
     if all_day:
         if end < start:
             raise ValidationError(_("The end must be after the start."), code="times")
-        return whole_days(start, end)
-    if end <= start:
+        start, end = whole_days(start, end)
+    elif end <= start:
         raise ValidationError(_("The end must be after the start."), code="times")
+    if end - start > LONGEST_EVENT:
+        raise ValidationError(_("An event lasts at most %(days)s days; make it repeat "
+                                "instead.") % {"days": LONGEST_EVENT.days}, code="times")
     return start, end
 
 

@@ -159,7 +159,9 @@ if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
+            # A database of its own is best: clearing the cache then never touches the
+            # broker's queues (REDIS_URL).
+            "LOCATION": env("REDIS_CACHE_URL", default=REDIS_URL),
             "TIMEOUT": 300,
             "OPTIONS": {
                 "CLIENT_CLASS": "django_redis.client.DefaultClient",

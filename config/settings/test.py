@@ -4,6 +4,8 @@ import os
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/wuye_crm")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+# Tests clear the cache between them; in the broker's database that lost queued tasks.
+os.environ.setdefault("REDIS_CACHE_URL", "redis://127.0.0.1:6379/13")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("EMAIL_URL", "smtp://127.0.0.1:2525")

@@ -184,7 +184,7 @@ def test_one_query_for_the_events_whatever_the_number_of_people(
     for person in people:
         meeting(person, "2026-03-02 09:00", "2026-03-02 10:00")
         series(person, "2026-03-02 12:00", "FREQ=DAILY;COUNT=20")
-    with django_assert_max_num_queries(3):  # events, exceptions, attendances
+    with django_assert_max_num_queries(4):  # candidates, events, exceptions, attendances
         found = find_conflicts(start=at("2026-03-02 09:00"), end=at("2026-03-02 12:30"),
                                rrule="FREQ=DAILY;COUNT=10", attendees=people)
     assert len(found) == (1 + 10) * len(people)  # the one-off and ten lunches each

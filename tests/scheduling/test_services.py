@@ -368,3 +368,12 @@ def test_email_task_skips_people_without_address(locmem, organiser):
     event = create(organiser, attendees=[nobody])
     assert send_event_email("cancelled", event.pk, [nobody.pk]) == 0
     assert send_event_email("changed", 999999, [nobody.pk]) == 0
+
+
+@pytest.mark.django_db
+def test_one_occurrence_lasts_at_most_a_month():
+    organiser = UserFactory(role=Role.FRONT_DESK)
+    start = at("2026-03-02 09:00")
+    with pytest.raises(ValidationError, match="31"):
+        event_create(by=organiser, kind="activity", title="长期活动", start=start,
+                     end=start + dt.timedelta(days=32))
