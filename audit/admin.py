@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_mixins import ReadOnlyAdminMixin
 from portal.pagination import CappedCountPaginator
 
 from .models import AuditEntry
@@ -35,7 +36,7 @@ class ActionFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "actor_repr", "action", "target_type", "target_repr",
                     "ip_address", "request_id"]
     list_filter = [ActionFilter, "target_type", "created_at"]
@@ -45,15 +46,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
     show_full_result_count = False
     paginator = CappedCountPaginator
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class AuditedAdminMixin:

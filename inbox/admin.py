@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_mixins import ReadOnlyAdminMixin
 from portal.pagination import CappedCountPaginator
 
 from .models import Notification
@@ -20,7 +21,7 @@ class ReadFilter(admin.SimpleListFilter):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: messages are written by the areas that send them, never by hand."""
 
     list_display = ["created_at", "recipient", "title", "source", "read_at"]
@@ -30,12 +31,3 @@ class NotificationAdmin(admin.ModelAdmin):
     show_full_result_count = False
     paginator = CappedCountPaginator
     readonly_fields = [f.name for f in Notification._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

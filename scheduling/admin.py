@@ -10,6 +10,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AuditedAdminMixin
+from portal.admin_mixins import ReadOnlyAdminMixin
 from portal.pagination import CappedCountPaginator
 
 from .models import (
@@ -25,18 +26,9 @@ from .models import (
 PRIVATE_TITLE = _("Busy (private)")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     paginator = CappedCountPaginator
     show_full_result_count = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ConflictPolicy)
@@ -63,7 +55,7 @@ class AttendanceFormSet(BaseInlineFormSet):
         return rows
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Attendance
     formset = AttendanceFormSet
     fields = ["user", "response", "responded_at", "created_at"]
@@ -74,15 +66,6 @@ class AttendanceInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Event)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AuditedAdminMixin
 from owners.models import Building, Estate
+from portal.admin_mixins import ReadOnlyAdminMixin
 from portal.pagination import CappedCountPaginator
 
 from .models import (
@@ -114,7 +115,7 @@ class TicketAdmin(admin.ModelAdmin):
 
 
 @admin.register(TicketEvent)
-class TicketEventAdmin(admin.ModelAdmin):
+class TicketEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "ticket", "kind", "action", "from_status", "to_status",
                     "actor"]
     list_filter = ["kind", "action"]
@@ -122,15 +123,6 @@ class TicketEventAdmin(admin.ModelAdmin):
     list_select_related = ["ticket", "actor"]
     paginator = CappedCountPaginator
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(EscalationRule)
@@ -143,7 +135,9 @@ class EscalationRuleAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Escalation)
-class EscalationAdmin(admin.ModelAdmin):
+class EscalationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The history of escalations, read only: a deleted one would fire again."""
+
     list_display = ["created_at", "ticket", "rule", "notified_at"]
     list_filter = ["rule"]
     search_fields = ["ticket__number"]
@@ -151,18 +145,9 @@ class EscalationAdmin(admin.ModelAdmin):
     paginator = CappedCountPaginator
     show_full_result_count = False
 
-    def has_delete_permission(self, request, obj=None):
-        return False  # the history of escalations; a deleted one would fire again
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(TerritoryChange)
-class TerritoryChangeAdmin(admin.ModelAdmin):
+class TerritoryChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The record of re-drawings: read only."""
 
     list_display = ["created_at", "territory", "changed_by", "tickets_moved", "note"]
@@ -171,15 +156,6 @@ class TerritoryChangeAdmin(admin.ModelAdmin):
     fields = ["territory", "changed_by", "created_at", "estates_added", "estates_removed",
               "buildings_added", "buildings_removed", "tickets_moved", "note"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @staticmethod
     def _names(queryset, ids) -> str:
