@@ -259,12 +259,7 @@ def ticket_act(*, ticket_id: int, action: str, by, note: str = "", to=None,
     ``by`` is None only for the system's own moves (automatic dispatch, a follow-up's
     outcome), which the transition table still governs."""
     with transaction.atomic():
-        ticket = (Ticket.objects.select_for_update(of=("self",))
-                  .select_related("category", "territory").get(pk=ticket_id))
-        if expected_version is not None and ticket.version != expected_version:
-            raise TransitionError(_("Someone else changed this ticket a moment ago: it is now "
-                                    "“%(status)s”. Reload to see what happened.")
-                                  % {"status": ticket.get_status_display()})
+        ticket = _locked(ticket_id, expected_version)
         target = target_of(action, ticket.status)
         if target is None:
             raise TransitionError(_("A ticket that is “%(status)s” cannot be “%(action)s”.")
@@ -338,11 +333,14 @@ def ticket_comment(*, ticket: Ticket, by, note: str, kind: str = EventKind.COMME
 
 
 def _locked(ticket_id: int, expected_version: int | None = None) -> Ticket:
+    """The ticket, its row locked until the transaction ends; refused if it is no longer
+    the version the user saw."""
     ticket = (Ticket.objects.select_for_update(of=("self",))
               .select_related("category", "territory").get(pk=ticket_id))
     if expected_version is not None and ticket.version != expected_version:
-        raise TransitionError(_("Someone else changed this ticket a moment ago. Reload to see "
-                                "what happened."))
+        raise TransitionError(_("Someone else changed this ticket a moment ago: it is now "
+                                "“%(status)s”. Reload to see what happened.")
+                              % {"status": ticket.get_status_display()})
     return ticket
 
 
