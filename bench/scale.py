@@ -677,7 +677,7 @@ WITH g AS MATERIALIZED (
 ), e AS (
     INSERT INTO {event} ({columns})
     SELECT {values} FROM s
-    RETURNING id
+    RETURNING id, start, series_end, rrule
 ), invited AS (
     SELECT s.id, s.st, s.org_k, x.j, x.off, s.r_ans, s.r_made
     FROM s CROSS JOIN LATERAL (VALUES (1, 1 + floor(s.r1 * 66)::int),
@@ -685,8 +685,10 @@ WITH g AS MATERIALIZED (
                                       (3, 133 + floor(s.r3 * 66)::int)) AS x (j, off)
     WHERE x.j <= floor(s.r_n * 4)::int
 )
-INSERT INTO {attendance} (event_id, user_id, response, responded_at, created_at)
-SELECT e.id, (%(staff)s::bigint[])[s.org_k], 'accepted', c.made, c.made
+INSERT INTO {attendance} (event_id, user_id, response, responded_at, created_at,
+                          event_start, event_until, event_repeats)
+SELECT e.id, (%(staff)s::bigint[])[s.org_k], 'accepted', c.made, c.made,
+       e.start, e.series_end, e.rrule <> ''
 FROM e JOIN s USING (id)
 CROSS JOIN LATERAL (SELECT least(s.st - make_interval(hours => 1 + floor(s.r_made * 720)::int),
                                  %(now)s::timestamptz) AS made) c
@@ -695,8 +697,8 @@ SELECT v.id, (%(staff)s::bigint[])[1 + (v.org_k - 1 + v.off) %% %(n_staff)s],
        CASE WHEN r.a < 0.2 THEN 'pending' WHEN r.a < 0.8 THEN 'accepted'
             WHEN r.a < 0.9 THEN 'tentative' ELSE 'declined' END,
        CASE WHEN r.a >= 0.2 THEN least(c.made + interval '2 hours', %(now)s::timestamptz)
-       END, c.made
-FROM invited v
+       END, c.made, e.start, e.series_end, e.rrule <> ''
+FROM invited v JOIN e USING (id)
 CROSS JOIN LATERAL (SELECT (v.r_ans * 7 + v.j * 0.37) - floor(v.r_ans * 7 + v.j * 0.37) AS a) r
 CROSS JOIN LATERAL (SELECT least(v.st - make_interval(hours => 1 + floor(v.r_made * 720)::int),
                                  %(now)s::timestamptz) AS made) c

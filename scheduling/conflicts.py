@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from .choices import ConflictAction, EventKind, Response
 from .models import ConflictPolicy, Event
 from .recurrence import Occurrence, busy_span, occurrences, series_end_of
-from .selectors import event_responses, events_in_range
+from .selectors import calendar_rows, event_responses
 
 DEFAULT_BLOCKING = {EventKind.VISIT}
 
@@ -50,10 +50,11 @@ def proposed_spans(*, start: datetime, end: datetime, rrule: str = "", all_day: 
 
 def find_conflicts(*, start: datetime, end: datetime, rrule: str = "", attendees: Iterable,
                    exclude_event_id: int | None = None, horizon_days: int = 366,
-                   all_day: bool = False) -> list[Conflict]:
+                   all_day: bool = False, viewer=None) -> list[Conflict]:
     """Each (attendee, existing occurrence) clashing with any occurrence of the proposal,
     ignoring events the attendee declined, cancelled events and ``exclude_event_id``.
-    Touching ends are no clash; all-day events fill their whole local days."""
+    Touching ends are no clash; all-day events fill their whole local days. The events
+    also carry ``viewer``'s answers, so whether they may read them can be told."""
     people = {user.pk: user for user in attendees if user is not None}
     spans = proposed_spans(start=start, end=end, rrule=rrule, all_day=all_day,
                            horizon_days=horizon_days)
@@ -62,12 +63,11 @@ def find_conflicts(*, start: datetime, end: datetime, rrule: str = "", attendees
     # A day either side: an all-day event stored with times still fills its whole day.
     lo = spans[0][0] - timedelta(days=1)
     hi = max(span_end for _s, span_end in spans) + timedelta(days=1)
-    events = events_in_range(list(people.values()), lo, hi)
-    if exclude_event_id is not None:
-        events = events.exclude(pk=exclude_event_id)
-
+    searched = [*people, *([viewer.pk] if viewer is not None else [])]
     busy: dict[int, list[tuple[datetime, datetime, Occurrence]]] = {pk: [] for pk in people}
-    for event in events:
+    for event in calendar_rows(searched, lo, hi):
+        if event.pk == exclude_event_id:
+            continue
         answers = event_responses(event)
         involved = [pk for pk, answer in answers.items()
                     if pk in people and answer != Response.DECLINED]

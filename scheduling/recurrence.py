@@ -50,7 +50,7 @@ class Occurrence:
 
 
 def _local_naive(value: datetime) -> datetime:
-    return timezone.localtime(value).replace(tzinfo=None)
+    return value.astimezone(timezone.get_default_timezone()).replace(tzinfo=None)
 
 
 def _aware(naive: datetime) -> datetime:
@@ -176,18 +176,102 @@ def validate_rrule(text: str, *, start: datetime | None = None) -> str:
     return result
 
 
+# Rules whose instances repeat with a fixed period, so starting them whole periods later
+# gives the same instances from there on (months and years differ in length: not these).
+_FIXED_PERIODS = {"DAILY": timedelta(days=1), "WEEKLY": timedelta(weeks=1)}
+
+
+def _skip_ahead(rule: RRule, text: str, dtstart: datetime, target: datetime,
+                last_start: datetime | None) -> RRule:
+    """``rule`` restarted whole periods later, at least one period before ``target`` (all
+    naive local times), so finding instances near ``target`` does not walk every instance
+    since ``dtstart``. A rule counting its instances needs its last start to become a rule
+    ending then; without one, or for monthly and yearly rules, ``rule`` as it is."""
+    parts = dict(_parts(text))
+    unit = _FIXED_PERIODS.get(parts.get("FREQ", ""))
+    if unit is None:
+        return rule
+    if "COUNT" in parts and last_start is None:
+        return rule
+    period = unit * int(parts.get("INTERVAL", "1"))
+    periods = (target - dtstart) // period - 1
+    if periods <= 0:
+        return rule
+    changes = {"dtstart": dtstart + periods * period}
+    if "COUNT" in parts:
+        changes.update(count=None, until=last_start)
+    return rule.replace(**changes)
+
+
+_WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_SIMPLE_PARTS = {"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "WKST"}
+_SIMPLE_WINDOW = timedelta(days=62)
+
+
+def _simple_instances(text: str, dtstart: datetime, after: datetime, before: datetime,
+                      last_start: datetime | None) -> list[datetime] | None:
+    """The instances in ``[after, before)`` of a daily or weekly rule on plain weekdays
+    (naive local times), worked out day by day in the window instead of walking the rule
+    from its start; ``None`` for any other rule (or a long window), which dateutil
+    expands. The tests hold this to dateutil's answer for every such rule."""
+    parts = dict(_parts(text))
+    freq = parts.get("FREQ")
+    if (freq not in _FIXED_PERIODS or not set(parts) <= _SIMPLE_PARTS
+            or before - after > _SIMPLE_WINDOW):
+        return None
+    days = parts.get("BYDAY")
+    if days is not None and any(day not in _WEEKDAY_CODES for day in days.split(",")):
+        return None  # "1MO", "-1FR": positions within a month or year
+    if "COUNT" in parts and last_start is None:
+        return None
+    last = last_start if "COUNT" in parts else (
+        _local_naive(_parse_until(parts["UNTIL"])) if "UNTIL" in parts else None)
+    interval = int(parts.get("INTERVAL", "1"))
+    weekdays = ({_WEEKDAY_CODES.index(day) for day in days.split(",")} if days
+                else (None if freq == "DAILY" else {dtstart.weekday()}))
+    first_day = dtstart.date()
+    wkst = _WEEKDAY_CODES.index(parts.get("WKST", "MO"))
+    first_week = first_day - timedelta(days=(first_day.weekday() - wkst) % 7)
+    found = []
+    day = max(after.date(), first_day)
+    while day <= before.date():
+        moment = datetime.combine(day, dtstart.time())
+        if after <= moment < before and moment >= dtstart and (last is None or moment <= last):
+            if freq == "DAILY":
+                due = (day - first_day).days % interval == 0
+            else:
+                week = day - timedelta(days=(day.weekday() - wkst) % 7)
+                due = ((week - first_week).days // 7) % interval == 0
+            if due and (weekdays is None or day.weekday() in weekdays):
+                found.append(moment)
+        day += timedelta(days=1)
+    return found
+
+
 def _instance_starts(*, start: datetime, rrule: str, after: datetime | None = None,
-                     before: datetime | None = None) -> Iterator[datetime]:
+                     before: datetime | None = None, last_start: datetime | None = None,
+                     skip_ahead: bool = True) -> Iterator[datetime]:
     """Aware starts of a series' instances (the first one always ``start``), optionally
-    only those with ``after <= s < before``."""
+    only those with ``after <= s < before``. ``last_start`` (the last instance's start,
+    when known) lets a counted rule skip ahead to ``after`` too."""
     if (after is None or after <= start) and (before is None or start < before):
         yield start
     if not rrule:
         return
     dtstart = _local_naive(start)
+    local_last = _local_naive(last_start) if last_start is not None else None
+    if skip_ahead and after is not None and before is not None:
+        simple = _simple_instances(rrule, dtstart, _local_naive(after), _local_naive(before),
+                                   local_last)
+        if simple is not None:
+            yield from (_aware(naive) for naive in simple if naive != dtstart)
+            return
     rule = _rule(rrule, dtstart)
     if after is not None and after > start:
-        candidates = rule.xafter(_local_naive(after), inc=True)
+        local_after = _local_naive(after)
+        if skip_ahead:
+            rule = _skip_ahead(rule, rrule, dtstart, local_after, local_last)
+        candidates = rule.xafter(local_after, inc=True)
     else:
         candidates = iter(rule)
     local_before = _local_naive(before) if before is not None else None
@@ -199,10 +283,20 @@ def _instance_starts(*, start: datetime, rrule: str, after: datetime | None = No
         yield _aware(naive)
 
 
+def _last_start(event) -> datetime | None:
+    """The start of a series' last instance, from its stored end (``None``: unknown or
+    never ending)."""
+    series_end = getattr(event, "series_end", None)
+    if series_end is None or not event.rrule:
+        return None
+    return series_end - (event.end - event.start)
+
+
 def instance_starts(event, *, after: datetime | None = None,
                     before: datetime | None = None) -> Iterator[datetime]:
     """The original starts of ``event``'s instances between ``after`` and ``before``."""
-    return _instance_starts(start=event.start, rrule=event.rrule, after=after, before=before)
+    return _instance_starts(start=event.start, rrule=event.rrule, after=after, before=before,
+                            last_start=_last_start(event))
 
 
 def series_end_of(*, start: datetime, end: datetime, rrule: str) -> datetime | None:
@@ -224,6 +318,9 @@ def series_end_of(*, start: datetime, end: datetime, rrule: str) -> datetime | N
 def _exceptions_of(event) -> list:
     if event.pk is None:
         return []
+    known = getattr(event, "exception_list", None)  # read already (selectors.EventRow)
+    if known is not None:
+        return known
     return list(event.exceptions.all())
 
 
@@ -232,11 +329,18 @@ def occurrences(event, start: datetime, end: datetime) -> list:
     overlap), with cancelled ones left out and moved ones where they moved to."""
     if event.cancelled_at is not None:
         return []
+    if not event.rrule and not _exceptions_of(event):  # most events: just the one
+        if event.start < end and event.end > start:
+            return [Occurrence(event=event, start=event.start, end=event.end,
+                               original_start=event.start, title=event.title,
+                               place=event.place)]
+        return []
     duration = event.end - event.start
     exceptions = {exc.original_start: exc for exc in _exceptions_of(event)}
     found = []
     for original in _instance_starts(start=event.start, rrule=event.rrule,
-                                     after=start - duration, before=end):
+                                     after=start - duration, before=end,
+                                     last_start=_last_start(event)):
         occ_end = original + duration
         if not (original < end and occ_end > start):
             continue

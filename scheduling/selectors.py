@@ -6,9 +6,10 @@ for its organiser and attendees only.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from .choices import Response
@@ -27,31 +28,30 @@ def _ids(users: Iterable) -> list[int]:
 LONGEST_EVENT = timedelta(days=31)
 
 
+def _attendances_in_range(ids: list[int], start: datetime, end: datetime) -> list[QuerySet]:
+    """The attendances of ``ids`` at events not cancelled that may have an occurrence in
+    ``[start, end)``, as three searches that each walk an index: single events by start
+    (at most ``LONGEST_EVENT`` before the range), series still running by when they end,
+    and occurrences moved into the range. The attendances carry their event's times, so
+    each person's calendar is read through their own index entries only."""
+    mine = Attendance.objects.filter(user_id__in=ids, event__cancelled_at__isnull=True)
+    single = mine.filter(event_repeats=False, event_start__gte=start - LONGEST_EVENT,
+                         event_start__lt=end, event_until__gt=start)
+    repeating = mine.filter(event_repeats=True, event_start__lt=end).filter(
+        Q(event_until__isnull=True) | Q(event_until__gt=start))
+    moved = mine.filter(event_id__in=EventException.objects.filter(
+        cancelled=False, start__lt=end, end__gt=start).values("event_id"))
+    return [qs.order_by() for qs in (single, repeating, moved)]
+
+
 def events_in_range(users: Iterable, start: datetime, end: datetime) -> QuerySet[Event]:
     """Events not cancelled, organised or attended by any of ``users`` (objects or ids),
     that may have an occurrence overlapping ``[start, end)``; with their exceptions and
-    attendances prefetched. Expand them with ``recurrence.occurrences``.
-
-    The candidates come from three searches that each walk an index, unioned in one
-    query: single occurrences by their start, repeating series still running, and
-    occurrences moved into the range; then the rows themselves in a second."""
-    ids = _ids(users)
-    involved = (Q(organizer_id__in=ids)
-                | Exists(Attendance.objects.filter(event=OuterRef("pk"), user_id__in=ids)))
-    live = Event.objects.filter(involved, cancelled_at__isnull=True)
-    single = live.filter(start__gte=start - LONGEST_EVENT, start__lt=end, end__gt=start)
-    repeating = (live.exclude(rrule="").filter(start__lt=end)
-                 .filter(Q(series_end__isnull=True) | Q(series_end__gt=start)))
-    moved = (EventException.objects.filter(cancelled=False, start__lt=end, end__gt=start,
-                                           event__cancelled_at__isnull=True)
-             .filter(Q(event__organizer_id__in=ids)
-                     | Exists(Attendance.objects.filter(event=OuterRef("event_id"),
-                                                        user_id__in=ids))))
-    found = set(single.order_by().values_list("pk", flat=True).union(
-        repeating.order_by().values_list("pk", flat=True),
-        moved.order_by().values_list("event_id", flat=True)))
+    attendances prefetched. Expand them with ``recurrence.occurrences``."""
+    first, *others = [qs.values_list("event_id", flat=True)
+                      for qs in _attendances_in_range(_ids(users), start, end)]
     return (
-        Event.objects.filter(pk__in=found)
+        Event.objects.filter(pk__in=set(first.union(*others)))
         .select_related("organizer")
         .prefetch_related(
             "exceptions",
@@ -60,12 +60,68 @@ def events_in_range(users: Iterable, start: datetime, end: datetime) -> QuerySet
     )
 
 
+@dataclass(eq=False)
+class EventRow:
+    """An event as a calendar reads it: its own columns, its changed occurrences and the
+    answers of the people searched for (see ``calendar_rows``). Expands with
+    ``recurrence.occurrences`` like an ``Event``; built from plain values, without model
+    instances, because a team's week holds thousands of them."""
+
+    pk: int
+    kind: str
+    title: str
+    place: str
+    start: datetime
+    end: datetime
+    all_day: bool
+    rrule: str
+    private: bool
+    organizer_id: int
+    version: int
+    series_end: datetime | None
+    cancelled_at: None = None
+    answers: dict = field(default_factory=dict)
+    exception_list: list = field(default_factory=list)
+
+
+_ROW_FIELDS = ("event_id", "user_id", "response", "event__kind", "event__title",
+               "event__place", "event__start", "event__end", "event__all_day",
+               "event__rrule", "event__private", "event__organizer_id", "event__version",
+               "event__series_end")
+
+
+def calendar_rows(users: Iterable, start: datetime, end: datetime) -> list[EventRow]:
+    """The events not cancelled that ``users`` (objects or ids) are asked to (declined or
+    not) and that may have an occurrence overlapping ``[start, end)``, each with the
+    answers of those of ``users`` it concerns: two queries, whatever the number of people
+    (the second only for the changed occurrences of series)."""
+    first, *others = [qs.values_list(*_ROW_FIELDS)
+                      for qs in _attendances_in_range(_ids(users), start, end)]
+    rows: dict[int, EventRow] = {}
+    for values in first.union(*others):
+        event_id, user_id, response, *columns = values
+        row = rows.get(event_id)
+        if row is None:
+            row = rows[event_id] = EventRow(event_id, *columns)
+        row.answers[user_id] = response
+    series = [pk for pk, row in rows.items() if row.rrule]
+    if series:
+        for exc in EventException.objects.filter(event_id__in=series).order_by(
+                "original_start"):
+            rows[exc.event_id].exception_list.append(exc)
+    return sorted(rows.values(), key=lambda row: (row.start, row.pk))
+
+
 def is_manager(user) -> bool:
     return bool(user and user.is_authenticated and user.has_perm(MANAGER_PERMISSION))
 
 
 def _involved(event) -> set[int]:
-    """The organiser and attendees (prefetched attendances), declined or not."""
+    """The organiser and attendees (prefetched attendances), declined or not; of an
+    ``EventRow``, those of the people it was read for."""
+    answers = getattr(event, "answers", None)
+    if answers is not None:
+        return {event.organizer_id, *answers}
     return {event.organizer_id, *(a.user_id for a in event.attendances.all())}
 
 
@@ -88,8 +144,32 @@ def may_see_details(viewer, owner, event) -> bool:
 def event_responses(event) -> dict[int, str]:
     """Each involved person's answer (the organiser has accepted unless they said else)."""
     answers = {event.organizer_id: Response.ACCEPTED}
-    answers.update({a.user_id: a.response for a in event.attendances.all()})
+    known = getattr(event, "answers", None)
+    if known is not None:
+        answers.update(known)
+    else:
+        answers.update({a.user_id: a.response for a in event.attendances.all()})
     return answers
+
+
+def _details_rule(viewer):
+    """``may_see_details`` for one viewer, with what depends only on them worked out once
+    (a team's week asks it thousands of times)."""
+    if viewer is None or not viewer.is_authenticated:
+        return lambda owner, event: False
+    manager = is_manager(viewer)
+    department = viewer.department_id
+
+    def rule(owner, event) -> bool:
+        if viewer.pk in _involved(event):
+            return True
+        if event.private:
+            return False
+        if owner is not None and viewer.pk == owner.pk:
+            return True
+        return manager or bool(department and department == getattr(owner, "department_id",
+                                                                   None))
+    return rule
 
 
 def calendar_for(*, viewer, users: Iterable, start: datetime,
@@ -105,7 +185,8 @@ def calendar_for(*, viewer, users: Iterable, start: datetime,
     by_id = {user.pk: user for user in users}
     result: dict[int, list[dict]] = {user.pk: [] for user in users}
     busy_label = _("Busy")
-    for event in events_in_range(users, start, end):
+    may_see = _details_rule(viewer)
+    for event in calendar_rows([*by_id, viewer.pk], start, end):
         answers = event_responses(event)
         shown_to = [by_id[pk] for pk in answers if pk in by_id
                     and (answers[pk] != Response.DECLINED or pk == viewer.pk)]
@@ -115,7 +196,7 @@ def calendar_for(*, viewer, users: Iterable, start: datetime,
         if not found:
             continue
         for owner in shown_to:
-            busy_only = not may_see_details(viewer, owner, event)
+            busy_only = not may_see(owner, event)
             for occ in found:
                 result[owner.pk].append({
                     "key": occ.key,
@@ -129,6 +210,9 @@ def calendar_for(*, viewer, users: Iterable, start: datetime,
                     "busy_only": busy_only,
                     "response": answers[owner.pk],
                     "private": event.private,
+                    "version": event.version,
+                    "recurring": bool(event.rrule),
+                    "organizer_id": event.organizer_id,
                 })
     for items in result.values():
         items.sort(key=lambda item: (item["start"], item["end"], item["event_id"]))

@@ -100,9 +100,10 @@ def _normalise_times(start: datetime, end: datetime, all_day: bool) -> tuple[dat
 
 def _check_conflicts(*, kind: str, start: datetime, end: datetime, rrule: str,
                      all_day: bool, people: list, exclude_event_id: int | None,
-                     confirm: bool) -> None:
+                     confirm: bool, by=None) -> None:
     conflicts = find_conflicts(start=start, end=end, rrule=rrule, attendees=people,
-                               exclude_event_id=exclude_event_id, all_day=all_day)
+                               exclude_event_id=exclude_event_id, all_day=all_day,
+                               viewer=by)
     if not conflicts:
         return
     if policy_for(kind) == ConflictAction.BLOCK:
@@ -236,7 +237,7 @@ def event_create(
     rrule = validate_rrule(rrule, start=start)
     people = _unique_people(attendees, without=by)
     _check_conflicts(kind=kind, start=start, end=end, rrule=rrule, all_day=all_day,
-                     people=[by, *people], exclude_event_id=None, confirm=confirm_conflicts)
+                     people=[by, *people], exclude_event_id=None, confirm=confirm_conflicts, by=by)
     event = Event.objects.create(
         organizer=by, kind=kind, title=title[:120], place=(place or "").strip()[:120],
         notes=notes or "", start=start, end=end, all_day=all_day, rrule=rrule,
@@ -244,8 +245,8 @@ def event_create(
         party=party, room=room, ticket=ticket)
     now = timezone.now()
     Attendance.objects.bulk_create(
-        [Attendance(event=event, user=by, response=Response.ACCEPTED, responded_at=now)]
-        + [Attendance(event=event, user=user) for user in people])
+        [_attendance(event, by, response=Response.ACCEPTED, responded_at=now)]
+        + [_attendance(event, user) for user in people])
     if outside_participants:
         event.outside_participants.set(list(outside_participants))
     audit_record(actor=by, action="scheduling.event_created", target=event,
@@ -288,6 +289,19 @@ def _validated(values: dict) -> dict:
     return values
 
 
+def _attendance(event: Event, user, **fields) -> Attendance:
+    """A new attendance row carrying its event's times (see ``Attendance``)."""
+    return Attendance(event=event, user=user, event_start=event.start,
+                      event_until=event.series_end, event_repeats=bool(event.rrule), **fields)
+
+
+def _save_event(event: Event) -> None:
+    """Save an event whose times or rule may have changed, and its attendances' copies."""
+    event.save()
+    event.attendances.update(event_start=event.start, event_until=event.series_end,
+                             event_repeats=bool(event.rrule))
+
+
 def _set_attendees(event: Event, people: list) -> tuple[list, list]:
     """Make ``people`` (plus the organiser) the attendees; returns (added, removed)."""
     current = {a.user_id: a for a in event.attendances.select_related("user")}
@@ -295,7 +309,7 @@ def _set_attendees(event: Event, people: list) -> tuple[list, list]:
     added = [u for pk, u in wanted.items() if pk not in current]
     removed = [a.user for pk, a in current.items()
                if pk not in wanted and pk != event.organizer_id]
-    Attendance.objects.bulk_create([Attendance(event=event, user=u) for u in added])
+    Attendance.objects.bulk_create([_attendance(event, u) for u in added])
     if removed:
         event.attendances.filter(user__in=[u.pk for u in removed]).delete()
     return added, removed
@@ -322,13 +336,13 @@ def _update_all(event: Event, *, by, changes: dict, confirm: bool) -> Event:
         _check_conflicts(kind=values["kind"], start=values["start"], end=values["end"],
                          rrule=values["rrule"], all_day=values["all_day"],
                          people=[event.organizer, *people], exclude_event_id=event.pk,
-                         confirm=confirm)
+                         confirm=confirm, by=by)
     shift = values["start"] - before["start"]
     for field, value in values.items():
         setattr(event, field, value)
     event.series_end = series_end_of(start=event.start, end=event.end, rrule=event.rrule)
     event.version += 1
-    event.save()
+    _save_event(event)
     if shift and values["rrule"] == before["rrule"]:
         # Moving a whole series moves which instances its changed occurrences belong to.
         # Latest first when moving later (earliest first otherwise), so no two rows ever
@@ -373,7 +387,7 @@ def _update_this(event: Event, *, by, occurrence_start: datetime, changes: dict,
     if (start, end) != (occ.start, occ.end):
         _check_conflicts(kind=event.kind, start=start, end=end, rrule="",
                          all_day=event.all_day, people=[event.organizer, *_attendees(event)],
-                         exclude_event_id=event.pk, confirm=confirm)
+                         exclude_event_id=event.pk, confirm=confirm, by=by)
     original_end = occurrence_start + (event.end - event.start)
     moved = (start, end) != (occurrence_start, original_end)
     EventException.objects.update_or_create(
@@ -429,24 +443,24 @@ def _update_following(event: Event, *, by, occurrence_start: datetime, changes: 
     _check_conflicts(kind=values["kind"], start=values["start"], end=values["end"],
                      rrule=values["rrule"], all_day=values["all_day"],
                      people=[event.organizer, *people], exclude_event_id=event.pk,
-                     confirm=confirm)
+                     confirm=confirm, by=by)
     same_timing = (values["start"] == base["start"] and values["end"] == base["end"]
                    and values["rrule"] == base["rrule"])
     later = list(event.exceptions.filter(original_start__gte=occurrence_start))
     _end_series_before(event, occurrence_start)
     event.version += 1
-    event.save()
+    _save_event(event)
     new = Event.objects.create(
         organizer=event.organizer, **values,
         series_end=series_end_of(start=values["start"], end=values["end"],
                                  rrule=values["rrule"]))
     answers = {a.user_id: a for a in event.attendances.all()}
     Attendance.objects.bulk_create(
-        [Attendance(event=new, user=event.organizer, response=Response.ACCEPTED,
-                    responded_at=timezone.now())]
-        + [Attendance(event=new, user=u,
-                      response=answers[u.pk].response if u.pk in answers else Response.PENDING,
-                      responded_at=answers[u.pk].responded_at if u.pk in answers else None)
+        [_attendance(new, event.organizer, response=Response.ACCEPTED,
+                     responded_at=timezone.now())]
+        + [_attendance(new, u,
+                       response=answers[u.pk].response if u.pk in answers else Response.PENDING,
+                       responded_at=answers[u.pk].responded_at if u.pk in answers else None)
            for u in people])
     outside = (changes["outside_participants"] if "outside_participants" in changes
                else list(event.outside_participants.all()))
@@ -531,7 +545,7 @@ def event_cancel(*, event_id: int, by, scope: str = "all",
                 event.exceptions.filter(original_start__gte=occurrence_start).delete()
                 _end_series_before(event, occurrence_start)
             event.version += 1
-            event.save()
+            _save_event(event)
             audit_record(actor=by, action="scheduling.event_cancelled", target=event,
                          details={"scope": scope, "occurrence": occurrence_start.isoformat()})
             _tell_cancelled(event, [event.organizer, *people], by,

@@ -31,6 +31,7 @@ ADD_PERM = "scheduling.add_event"
 VIEWS = ("day", "week", "month", "agenda")
 AGENDA_DAYS = 14
 MAX_TEAM = 40  # people side by side on one page
+TEAM_CELL_ITEMS = 4  # events shown in one person's day of the team week
 MINUTES_PER_DAY = 24 * 60
 
 
@@ -106,24 +107,23 @@ class Item:
         return self.response == Response.DECLINED
 
 
-def _items(raw: list[dict], meta: dict[int, dict], viewer) -> list[Item]:
+def _items(raw: list[dict], viewer) -> list[Item]:
     items = []
+    busy_title = _("Busy")
     for row in raw:
         busy = bool(row.get("busy_only"))
-        info = {} if busy else meta.get(row.get("event_id"), {})
-        start, end = row["start"], row["end"]
         item = Item(
             event_id=None if busy else row.get("event_id"),
-            title=_("Busy") if busy else (row.get("title") or ""),
+            title=busy_title if busy else (row.get("title") or ""),
             place="" if busy else (row.get("place") or ""),
-            kind="busy" if busy else (row.get("kind") or ""), start=start, end=end,
-            all_day=bool(row.get("all_day")), busy_only=busy,
+            kind="busy" if busy else (row.get("kind") or ""), start=row["start"],
+            end=row["end"], all_day=bool(row.get("all_day")), busy_only=busy,
             response=None if busy else row.get("response"),
-            original_start=_original_start(row),
-            private=bool(row.get("private")), version=info.get("version"),
-            recurring=bool(info.get("rrule")))
+            original_start=_original_start(row), private=bool(row.get("private")),
+            version=None if busy else row.get("version"),
+            recurring=not busy and bool(row.get("recurring")))
         item.movable = (not busy and not item.all_day
-                        and info.get("organizer_id") == viewer.pk)
+                        and row.get("organizer_id") == viewer.pk)
         items.append(item)
     items.sort(key=lambda i: (i.start, i.end, i.title))
     return items
@@ -136,16 +136,6 @@ def _original_start(row: dict) -> datetime:
         return datetime.fromisoformat(moment)
     except ValueError:
         return row["start"]
-
-
-def _event_meta(calendars: dict) -> dict[int, dict]:
-    """Version, rule, privacy and organiser of the events shown with details (one query)."""
-    ids = {row.get("event_id") for rows in calendars.values() for row in rows
-           if not row.get("busy_only") and row.get("event_id")}
-    if not ids:
-        return {}
-    return {row["pk"]: row for row in Event.objects.filter(pk__in=ids).values(
-        "pk", "version", "rrule", "private", "organizer_id")}
 
 
 def _is_all_day_row(item: Item) -> bool:
@@ -180,23 +170,18 @@ def _lay_out(items: list[Item]) -> None:
     close()
 
 
-def _segment(item: Item, day: date) -> Item | None:
-    """The part of a timed item on ``day``, positioned in minutes."""
-    day_start = _midnight(day)
-    day_end = _midnight(day + timedelta(days=1))
-    if not (item.start < day_end and item.end > day_start):
-        return None
+def _segment(item: Item, day_start: datetime, day_end: datetime) -> Item:
+    """The part of a timed item within one day (``[day_start, day_end)``, which it
+    overlaps), positioned in minutes from the local midnight."""
     start, end = max(item.start, day_start), min(item.end, day_end)
-    top = int((timezone.localtime(start) - timezone.localtime(day_start)).total_seconds()
-              // 60)
-    top = max(0, min(top, MINUTES_PER_DAY - 15))
+    if start == day_start:
+        top = 0
+    else:
+        local = timezone.localtime(start)
+        top = min(local.hour * 60 + local.minute, MINUTES_PER_DAY - 15)
     height = max(15, min(int((end - start).total_seconds() // 60), MINUTES_PER_DAY - top))
     return Item(**{**item.__dict__, "top": top, "height": height,
                    "movable": item.movable and start == item.start and end == item.end})
-
-
-def _overlaps_day(item: Item, day: date) -> bool:
-    return item.start < _midnight(day + timedelta(days=1)) and item.end > _midnight(day)
 
 
 @dataclass
@@ -211,19 +196,26 @@ class Column:
     items: list = field(default_factory=list)
     today: bool = False
     in_month: bool = True
+    more: int = 0  # items left out (team week)
+    day_url: str = ""
 
 
-def _column(day: date, items: list[Item], *, label: str = "", user=None) -> Column:
+def _column(day: date, items: list[Item], *, label: str = "", user=None,
+            layout: bool = True) -> Column:
+    """The items overlapping ``day``; with ``layout``, split into the all-day row and the
+    time grid's positioned segments."""
     column = Column(day=day, label=label, user=user, today=day == timezone.localdate())
+    day_start, day_end = _midnight(day), _midnight(day + timedelta(days=1))
     for item in items:
-        if _is_all_day_row(item):
-            if _overlaps_day(item, day):
-                column.all_day.append(item)
+        if item.start >= day_end or item.end <= day_start:
             continue
-        part = _segment(item, day)
-        if part is not None:
-            column.timed.append(part)
-    column.items = [i for i in items if _overlaps_day(i, day)]
+        column.items.append(item)
+        if not layout:
+            continue
+        if _is_all_day_row(item):
+            column.all_day.append(item)
+        else:
+            column.timed.append(_segment(item, day_start, day_end))
     _lay_out(column.timed)
     return column
 
@@ -232,10 +224,9 @@ def _hours() -> list[str]:
     return [f"{h:02d}:00" for h in range(24)]
 
 
-def _calendars(viewer, users, first: date, last: date) -> tuple[dict, dict]:
-    calendars = selectors.calendar_for(viewer=viewer, users=users, start=_midnight(first),
-                                       end=_midnight(last))
-    return calendars, _event_meta(calendars)
+def _calendars(viewer, users, first: date, last: date) -> dict:
+    return selectors.calendar_for(viewer=viewer, users=users, start=_midnight(first),
+                                  end=_midnight(last))
 
 
 def _require(allowed: bool) -> None:
@@ -256,8 +247,8 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     view = request.GET.get("view") if request.GET.get("view") in VIEWS else "week"
     day = _chosen_day(request)
     first, last, previous, following = _range(view, day)
-    calendars, meta = _calendars(request.user, [request.user], first, last)
-    items = _items(calendars.get(request.user.pk, []), meta, request.user)
+    calendars = _calendars(request.user, [request.user], first, last)
+    items = _items(calendars.get(request.user.pk, []), request.user)
     columns = [_column(d, items) for d in _days(first, last)]
     if view == "month":
         for column in columns:
@@ -301,21 +292,30 @@ def team_view(request: HttpRequest) -> HttpResponse:
     form = TeamForm(request.GET if (request.GET.get("users") or request.GET.get(
         "department")) else None, initial=initial)
     members = _team_members(request, form)
-    calendars, meta = _calendars(request.user, members, first, last)
+    calendars = _calendars(request.user, members, first, last)
     days = _days(first, last)
+    member_query = urlencode([("users", m.pk) for m in members])
+    day_urls = [f"?view=day&date={d.isoformat()}&{member_query}" for d in days]
     rows, columns = [], []
     for member in members:
-        items = _items(calendars.get(member.pk, []), meta, request.user)
+        items = _items(calendars.get(member.pk, []), request.user)
         for item in items:
             item.movable = False
         if view == "day":
             columns.append(_column(day, items, label=member.display_name, user=member))
-        else:
-            rows.append({"user": member, "cells": [_column(d, items) for d in days]})
+            continue
+        cells = [_column(d, items, layout=False) for d in days]
+        for cell, url in zip(cells, day_urls, strict=True):
+            # A week cell shows the first few; the day view has them all, side by side.
+            cell.more = max(0, len(cell.items) - TEAM_CELL_ITEMS)
+            cell.items = cell.items[:TEAM_CELL_ITEMS]
+            cell.day_url = url
+        rows.append({"user": member, "cells": cells})
     keep = {k: request.GET.getlist(k) for k in ("department", "users") if request.GET.get(k)}
     return render(request, "scheduling/calendar/team.html", {
         "view": view, "day": day, "first": first, "last": last - timedelta(days=1),
-        "form": form, "members": members, "rows": rows, "columns": columns, "days": days,
+        "form": form, "members": members, "rows": rows, "columns": columns,
+        "days": list(zip(days, day_urls, strict=True)),
         "hours": _hours(), "capped": len(members) >= MAX_TEAM,
         "previous_query": _nav_query(view, previous, **keep),
         "next_query": _nav_query(view, following, **keep),

@@ -36,12 +36,14 @@ class EventFactory(DjangoModelFactory):
         """``attendees=[user, (user, "declined"), ...]``; the organiser always attends."""
         if not create:
             return
-        rows = [Attendance(event=obj, user=obj.organizer, response="accepted")]
+        times = {"event_start": obj.start, "event_until": obj.series_end,
+                 "event_repeats": bool(obj.rrule)}  # as the services copy them
+        rows = [Attendance(event=obj, user=obj.organizer, response="accepted", **times)]
         for item in extracted or ():
             user, response = item if isinstance(item, tuple) else (item, "pending")
             if user.pk == obj.organizer_id:
                 continue
-            rows.append(Attendance(event=obj, user=user, response=response))
+            rows.append(Attendance(event=obj, user=user, response=response, **times))
         Attendance.objects.bulk_create(rows)
 
 

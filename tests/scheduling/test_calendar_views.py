@@ -67,6 +67,7 @@ def test_each_view_shows_my_events_with_a_constant_query_count(login, team, view
     desk = team["desk"]
     client = login(desk)
     book(desk, f"{MONDAY} 09:00", title="周例会", place="三楼会议室")
+    series(desk, f"{MONDAY} 07:00", "FREQ=DAILY;COUNT=2", minutes=30)  # series: one more
     few = queries(client, calendar_url(view))
     for hour in range(10, 18):
         book(desk, f"{MONDAY} {hour}:00", attendees=[team["dispatcher"]])

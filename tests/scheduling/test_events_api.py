@@ -70,6 +70,7 @@ def test_a_repeating_event_is_expanded_into_its_occurrences(login, team):
 def test_the_list_costs_the_same_with_more_events(login, team):
     client = login(team["desk"])
     book(team["desk"], f"{MONDAY} 09:00")
+    series(team["desk"], f"{MONDAY} 06:00", "FREQ=DAILY;COUNT=2", minutes=30)
 
     def count() -> int:
         with CaptureQueriesContext(connection) as captured:

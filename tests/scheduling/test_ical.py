@@ -12,6 +12,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from scheduling.models import Attendance, CalendarFeed, Event, EventException
+from scheduling.recurrence import series_end_of
 from staff.choices import Role
 from tests.staff.factories import DepartmentFactory, UserFactory
 
@@ -24,12 +25,20 @@ def at(text: str) -> dt.datetime:
 
 
 def make_event(organizer, start: str, *, minutes: int = 60, attendees=(), **fields) -> Event:
+    """An event row as the services leave it: its series end, the organiser attending,
+    and the attendances carrying the event's times."""
     begin = at(start)
+    end = begin + dt.timedelta(minutes=minutes)
+    rrule = fields.pop("rrule", "")
     event = Event.objects.create(organizer=organizer, title=fields.pop("title", "物业例会"),
-                                 start=begin, end=begin + dt.timedelta(minutes=minutes),
+                                 start=begin, end=end, rrule=rrule,
+                                 series_end=series_end_of(start=begin, end=end, rrule=rrule),
                                  **fields)
+    times = {"event_start": event.start, "event_until": event.series_end,
+             "event_repeats": bool(rrule)}
+    Attendance.objects.create(event=event, user=organizer, response="accepted", **times)
     for user, response in attendees:
-        Attendance.objects.create(event=event, user=user, response=response)
+        Attendance.objects.create(event=event, user=user, response=response, **times)
     return event
 
 

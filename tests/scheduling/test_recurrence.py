@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from scheduling.models import Event
 from scheduling.recurrence import (
+    _instance_starts,
     busy_span,
     occurrence_at,
     occurrences,
@@ -244,3 +245,66 @@ def test_wall_clock_time_survives_daylight_saving(settings):
     assert [o.start.astimezone(berlin).hour for o in found] == [9, 9]
     assert found[1].start.astimezone(UTC) - found[0].start.astimezone(UTC) \
         == dt.timedelta(hours=167)
+
+
+# --- skipping ahead -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("rule", [
+    "FREQ=DAILY", "FREQ=DAILY;INTERVAL=3", "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR",
+    "FREQ=DAILY;COUNT=400", "FREQ=DAILY;INTERVAL=2;COUNT=150;BYDAY=MO,SA",
+    "FREQ=WEEKLY", "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE,FR", "FREQ=WEEKLY;BYDAY=SU,TU;WKST=SU",
+    "FREQ=WEEKLY;INTERVAL=3;BYDAY=TH;COUNT=40", "FREQ=WEEKLY;BYDAY=MO;UNTIL=20270301T000000Z",
+    "FREQ=MONTHLY;BYMONTHDAY=31", "FREQ=MONTHLY;COUNT=30",
+])
+def test_a_series_read_from_far_ahead_has_the_same_instances_as_walked_from_its_start(rule):
+    """Starting a long series whole periods later to find the instances of one week gives
+    exactly the instances that walking it from its first occurrence gives."""
+    start = at("2026-01-07 09:30")  # a Wednesday
+    end = start + dt.timedelta(minutes=45)
+    rrule = validate_rrule(rule, start=start)
+    last_start = (series_end_of(start=start, end=end, rrule=rrule) or start) - (end - start) \
+        if "COUNT" in rule or "UNTIL" in rule else None
+    for week in range(0, 70, 3):
+        after = at("2026-01-05 00:00") + dt.timedelta(weeks=week, hours=week)
+        before = after + dt.timedelta(days=7)
+        fast = list(_instance_starts(start=start, rrule=rrule, after=after, before=before,
+                                     last_start=last_start))
+        walked = list(_instance_starts(start=start, rrule=rrule, after=after, before=before,
+                                       skip_ahead=False))
+        assert fast == walked, (rule, after)
+
+
+def test_daily_and_weekly_rules_worked_out_in_the_window_match_dateutil():
+    """Hundreds of random daily and weekly rules (intervals, weekdays, week starts, counts,
+    end dates) over random windows: the same instances as dateutil walking each rule."""
+    import random
+
+    rng = random.Random(20261127)
+    codes = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+    for _ in range(400):
+        start = at("2026-01-01 00:00") + dt.timedelta(days=rng.randrange(400),
+                                                     minutes=15 * rng.randrange(96))
+        end = start + dt.timedelta(minutes=rng.choice([30, 60, 90, 600]))
+        parts = [f"FREQ={rng.choice(['DAILY', 'WEEKLY'])}"]
+        if rng.random() < 0.5:
+            parts.append(f"INTERVAL={rng.randrange(1, 5)}")
+        if rng.random() < 0.6:
+            parts.append("BYDAY=" + ",".join(rng.sample(codes, rng.randrange(1, 5))))
+        if rng.random() < 0.3:
+            parts.append(f"WKST={rng.choice(codes)}")
+        ending = rng.random()
+        if ending < 0.4:
+            parts.append(f"COUNT={rng.randrange(1, 100)}")
+        elif ending < 0.7:
+            until = start + dt.timedelta(days=rng.randrange(1, 500))
+            parts.append("UNTIL=" + until.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ"))
+        rrule = validate_rrule(";".join(parts), start=start)
+        last = series_end_of(start=start, end=end, rrule=rrule)
+        last_start = last - (end - start) if last is not None else None
+        after = start + dt.timedelta(days=rng.randrange(-10, 600), hours=rng.randrange(24))
+        before = after + dt.timedelta(days=rng.choice([1, 7, 35, 42]))
+        fast = list(_instance_starts(start=start, rrule=rrule, after=after, before=before,
+                                     last_start=last_start))
+        walked = list(_instance_starts(start=start, rrule=rrule, after=after, before=before,
+                                       skip_ahead=False))
+        assert fast == walked, (rrule, start, after, before)

@@ -377,3 +377,38 @@ def test_one_occurrence_lasts_at_most_a_month():
     with pytest.raises(ValidationError, match="31"):
         event_create(by=organiser, kind="activity", title="长期活动", start=start,
                      end=start + dt.timedelta(days=32))
+
+
+# --- the attendances' copies of the event's times -------------------------------------------
+
+def _copies_match(event) -> bool:
+    """Every attendance of ``event`` carries its current start, series end and rule."""
+    event.refresh_from_db()
+    return all((a.event_start, a.event_until, a.event_repeats)
+               == (event.start, event.series_end, bool(event.rrule))
+               for a in event.attendances.all()) and event.attendances.exists()
+
+
+def test_every_change_of_times_reaches_the_attendances(organiser, alice, bob):
+    """Calendars are searched through the attendances' copies of their event's times, so
+    each service that changes times or people keeps them equal."""
+    weekly = create(organiser, rrule="FREQ=WEEKLY;COUNT=6", attendees=[alice])
+    single = create(organiser, start=at("2026-04-01 09:00"), end=at("2026-04-01 10:00"))
+    assert _copies_match(weekly) and _copies_match(single)
+    # moving the whole series and adding someone
+    event_update(event_id=weekly.pk, by=organiser, expected_version=1, scope="all",
+                 start=at("2026-03-02 14:00"), end=at("2026-03-02 15:30"),
+                 attendees=[alice, bob])
+    assert _copies_match(weekly)
+    # splitting it: the old one ends earlier, the new one starts later
+    new = event_update(event_id=weekly.pk, by=organiser, expected_version=2,
+                       scope="following", occurrence_start=at("2026-03-16 14:00"),
+                       start=at("2026-03-16 16:00"))
+    assert _copies_match(weekly) and _copies_match(new)
+    # ending the new one early, and making the single event repeat
+    event_cancel(event_id=new.pk, by=organiser, scope="following",
+                 occurrence_start=at("2026-03-30 16:00"))
+    event_update(event_id=single.pk, by=organiser, expected_version=1, scope="all",
+                 rrule="FREQ=DAILY;COUNT=3")
+    assert _copies_match(new) and _copies_match(single)
+    assert Attendance.objects.get(event=single, user=organiser).event_repeats
