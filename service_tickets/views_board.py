@@ -31,6 +31,17 @@ _FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 # each instead: every join more costs the planner milliseconds on every list query.
 _CARD_RELATED = ("category__parent", "estate", "assignee")
 _CARD_PREFETCH = ("room", "party")
+
+
+def _card_prefetch(*, party: bool = True) -> list[Prefetch]:
+    """The room (its code) and the person (their name) of cards and rows: two narrow
+    reads by key instead of every column of two wide tables."""
+    from owners.models import Party, Room
+
+    wanted = [Prefetch("room", queryset=Room.objects.only("id", "code"))]
+    if party:
+        wanted.append(Prefetch("party", queryset=Party.objects.only("id", "name")))
+    return wanted
 # The columns a card or row shows (and its overdue / at-risk marks need): a ticket has some
 # forty, and reading every one of them for every row costs more than the query.
 _CARD_FIELDS = ("number", "type", "status", "priority", "description", "created_at",
@@ -105,7 +116,7 @@ def _list_page(request: HttpRequest, params: QueryDict, *, save_form=None,
             if found:
                 return redirect("tickets:detail", pk=found)
         qs = filters.apply(visible, user=request.user, now=now)
-        page = keyset_page(qs.select_related(*_CARD_RELATED).prefetch_related(*_CARD_PREFETCH)
+        page = keyset_page(qs.select_related(*_CARD_RELATED).prefetch_related(*_card_prefetch())
                            .only(*_CARD_FIELDS),
                            fields=["-created_at", "-id"],
                            cursor=params.get("cursor"))
@@ -135,7 +146,7 @@ def _board_columns(qs, *, now) -> list[dict]:
     else:  # SQLite (the embedded set-up): one bounded query per column
         ids = [pk for column in urgent for pk in column]
     cards = (Ticket.objects.filter(pk__in=ids).select_related(*_CARD_RELATED)
-             .prefetch_related(*_CARD_PREFETCH).only(*_CARD_FIELDS))
+             .prefetch_related(*_card_prefetch(party=False)).only(*_CARD_FIELDS))
     by_status: dict[str, list[Ticket]] = {s: [] for s in BOARD_COLUMNS}
     for card in sorted(cards, key=lambda t: (t.resolve_due is None, t.resolve_due or now,
                                              t.created_at, t.pk)):
