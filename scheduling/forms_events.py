@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from owners.models import Party, Room
-from owners.selectors import party_list_for_user, room_list_for_user
+from portal.widgets import SearchSelect, SearchSelectMultiple
 from service_tickets.models import Ticket
 from staff.models import Department
 
+from . import pickers
 from .choices import EventKind
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
@@ -36,16 +37,33 @@ class Scope:
                (ALL, _("All occurrences"))]
 
 
-def staff_choices():
-    return (get_user_model().objects.filter(is_active=True)
-            .select_related("department").order_by("full_name", "pk"))
-
-
 class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
-        if obj.department_id:
-            return f"{obj.display_name} · {obj.department.name}"
-        return obj.display_name
+        return pickers.staff_label(obj)
+
+
+class _LabelledByPicker:
+    """Choices labelled as their search picker labels them (``label_from``)."""
+
+    def __init__(self, *args, label_from, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label_from = label_from
+
+    def label_from_instance(self, obj) -> str:
+        return self.label_from(obj)
+
+
+class PickedChoiceField(_LabelledByPicker, forms.ModelChoiceField):
+    """One owner, room or ticket."""
+
+
+class PickedMultipleChoiceField(_LabelledByPicker, forms.ModelMultipleChoiceField):
+    """Several owners or occupants."""
+
+
+def _staff_picker(**attrs) -> SearchSelectMultiple:
+    return SearchSelectMultiple(attrs=attrs, search_url="scheduling:picker_staff",
+                                placeholder=_("Type a colleague's name"))
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -111,8 +129,12 @@ class EventForm(forms.Form):
     place = forms.CharField(label=_("Place"), max_length=120, required=False)
     attendees = StaffMultipleChoiceField(
         label=_("Attendees"), required=False, queryset=get_user_model().objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Colleagues to invite; hold Ctrl (or ⌘) to choose several."))
+        widget=_staff_picker(), help_text=_("Colleagues to invite: type a name and choose."))
+    outside_participants = PickedMultipleChoiceField(
+        label=_("Outside participants (owners, occupants)"), required=False,
+        queryset=Party.objects.none(), label_from=pickers.party_label,
+        widget=SearchSelectMultiple(search_url="scheduling:picker_parties",
+                                    placeholder=_("Name, phone or plate")))
     repeat = forms.ChoiceField(label=_("Repeats"), choices=Repeat.CHOICES, required=False)
     weekdays = forms.MultipleChoiceField(label=_("On"), choices=WEEKDAYS, required=False,
                                          widget=forms.CheckboxSelectMultiple)
@@ -124,15 +146,21 @@ class EventForm(forms.Form):
                                  help_text=_("Others see only that you are busy."))
     notes = forms.CharField(label=_("Notes"), required=False, max_length=4000,
                             widget=forms.Textarea(attrs={"rows": 3}))
-    party = forms.ModelChoiceField(label=_("Owner or occupant (number)"), required=False,
-                                   queryset=Party.objects.all(),
-                                   widget=forms.NumberInput(attrs={"min": 1}))
-    room = forms.ModelChoiceField(label=_("Room (number)"), required=False,
-                                  queryset=Room.objects.all(),
-                                  widget=forms.NumberInput(attrs={"min": 1}))
-    ticket = forms.ModelChoiceField(label=_("Ticket (number)"), required=False,
-                                    queryset=Ticket.objects.none(),
-                                    widget=forms.NumberInput(attrs={"min": 1}))
+    party = PickedChoiceField(
+        label=_("Owner or occupant"), required=False, queryset=Party.objects.none(),
+        label_from=pickers.party_label,
+        widget=SearchSelect(search_url="scheduling:picker_parties",
+                            placeholder=_("Name, phone or plate")))
+    room = PickedChoiceField(
+        label=_("Room"), required=False, queryset=Room.objects.none(),
+        label_from=pickers.room_label,
+        widget=SearchSelect(search_url="scheduling:picker_rooms",
+                            placeholder=_("Room, e.g. 3-2-1201")))
+    ticket = PickedChoiceField(
+        label=_("Ticket"), required=False, queryset=Ticket.objects.none(),
+        label_from=pickers.ticket_label,
+        widget=SearchSelect(search_url="scheduling:picker_tickets",
+                            placeholder=_("Ticket number, e.g. GD20250102-0007")))
     scope = forms.ChoiceField(label=_("Change"), choices=Scope.CHOICES, required=False,
                               widget=forms.RadioSelect, initial=Scope.ALL)
     occurrence_start = forms.DateTimeField(required=False, widget=forms.HiddenInput)
@@ -143,10 +171,24 @@ class EventForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.event = event
-        self.fields["attendees"].queryset = staff_choices()
-        self.fields["ticket"].queryset = _tickets_for(user)
-        self.fields["party"].queryset = party_list_for_user(user=user)
-        self.fields["room"].queryset = room_list_for_user(user=user)
+        self.fields["attendees"].queryset = pickers.staff_choices()
+        # Links only to what the user may see: without the right, the field is left out
+        # (and an edit keeps the event's link as it is).
+        if user.has_perm("owners.view_party"):
+            parties = pickers.party_choices(user=user)
+            self.fields["party"].queryset = parties
+            self.fields["outside_participants"].queryset = parties
+        else:
+            del self.fields["party"], self.fields["outside_participants"]
+        if user.has_perm("owners.view_room"):
+            self.fields["room"].queryset = pickers.room_choices(user=user)
+        else:
+            del self.fields["room"]
+        if user.has_perm("service_tickets.view_ticket"):
+            self.fields["ticket"].queryset = pickers.ticket_choices(
+                user=user, keep=event.ticket_id if event is not None else None)
+        else:
+            del self.fields["ticket"]
         if event is None or not event.rrule:
             del self.fields["scope"]
         if event is None:
@@ -192,13 +234,19 @@ class EventForm(forms.Form):
     def service_values(self) -> dict:
         """The cleaned input as the services' keyword arguments."""
         data = self.cleaned_data
-        return {
+        values = {
             "kind": data["kind"], "title": data["title"], "start": data["start"],
             "end": data["end"], "all_day": data["all_day"], "place": data["place"],
             "notes": data["notes"], "rrule": data["rrule"], "private": data["private"],
-            "attendees": list(data["attendees"]), "party": data["party"],
-            "room": data["room"], "ticket": data["ticket"],
+            "attendees": list(data["attendees"]),
         }
+        # A link the user may not choose (its field left out) is not changed.
+        for name in ("party", "room", "ticket"):
+            if name in self.fields:
+                values[name] = data[name]
+        if "outside_participants" in self.fields:
+            values["outside_participants"] = list(data["outside_participants"])
+        return values
 
 
 def event_initial(event, *, start=None, end=None) -> dict:
@@ -212,16 +260,10 @@ def event_initial(event, *, start=None, end=None) -> dict:
         "start": timezone.localtime(start), "end": timezone.localtime(end),
         "place": event.place, "notes": event.notes, "private": event.private,
         "attendees": [a.user_id for a in event.attendances.all()],
+        "outside_participants": list(event.outside_participants.values_list("pk", flat=True)),
         "party": event.party_id, "room": event.room_id, "ticket": event.ticket_id,
         "version": event.version, **rrule_parse(event.rrule),
     }
-
-
-def _tickets_for(user):
-    """Only tickets the user may see may be linked (the ticket area's own rule)."""
-    from service_tickets.selectors import ticket_list_for_user
-
-    return ticket_list_for_user(user=user)
 
 
 class MoveForm(forms.Form):
@@ -251,8 +293,8 @@ class TeamForm(forms.Form):
                                         widget=forms.Select(attrs={"class": "form-select"}))
     users = StaffMultipleChoiceField(
         label=_("Or these colleagues"), required=False, queryset=get_user_model().objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 4, "class": "form-select"}))
+        widget=_staff_picker(**{"class": "form-select"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["users"].queryset = staff_choices()
+        self.fields["users"].queryset = pickers.staff_choices()

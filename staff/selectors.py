@@ -1,5 +1,7 @@
 from django.db.models import Q, QuerySet
 
+from portal.search import prefix_range
+
 from .models import Department, User
 
 
@@ -36,10 +38,23 @@ def staff_quick_search(*, user, query: str, limit: int) -> QuerySet[User]:
     """
     if not user.has_perm("staff.view_user"):
         return User.objects.none()
+    return staff_prefix_search(query=query, limit=limit)
+
+
+def staff_prefix_search(*, query: str, limit: int) -> QuerySet[User]:
+    """Active colleagues whose name or username starts with ``query``, or whose mobile is
+    ``query`` or ends with it (four digits or fewer), by name.
+
+    No permission check: the caller decides who may look colleagues up (the top bar asks
+    for ``staff.view_user``; choosing whom to invite needs only the calendar).
+    """
     query = query.strip()
     qs = User.objects.filter(is_active=True).select_related("department")
+    if not query:
+        return qs.none()
     if query.isdigit():
         condition = Q(mobile__endswith=query) if len(query) <= 4 else Q(mobile=query)
     else:
-        condition = Q(full_name__startswith=query) | Q(username__startswith=query.lower())
+        condition = (Q(**prefix_range("full_name", query))
+                     | Q(**prefix_range("username", query.lower())))
     return qs.filter(condition).order_by("full_name", "id")[:limit]

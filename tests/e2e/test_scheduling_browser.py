@@ -67,14 +67,31 @@ def test_a_dispatcher_books_a_meeting_over_a_conflict_drags_it_and_the_colleague
 
     page.locator("#id_title").fill("物业周例会")
     page.locator("#id_place").fill("三楼会议室")
-    page.locator("#id_attendees").select_option(
-        [str(front_desk.pk), str(service_staff.pk)])
+    # Colleagues are found by typing: ↓ and Enter pick 王丽娜; Enter before the results
+    # arrive takes the first match (李师傅) and does not submit the form.
+    attendees = page.locator("#id_attendees_search")
+    expect(page.get_by_label("参加人")).to_have_id("id_attendees_search")
+    expect(page.locator("#id_attendees")).to_be_hidden()
+    attendees.press_sequentially("王丽")
+    match = page.get_by_test_id("picker-option").filter(has_text="王丽娜")
+    expect(match).to_have_count(1)
+    attendees.press("ArrowDown")
+    expect(match).to_have_attribute("aria-selected", "true")
+    attendees.press("Enter")
+    chosen = page.get_by_test_id("picker-chosen")
+    expect(chosen).to_have_text([re.compile("王丽娜")])
+    expect(page.get_by_test_id("picker-option")).to_have_count(0)
+    attendees.press_sequentially("李师")
+    attendees.press("Enter")
+    expect(chosen).to_have_text([re.compile("王丽娜"), re.compile("李师傅")])
+    assert "/events/new/" in page.url
     page.get_by_test_id("event-save").click()
 
     # Warned: 王丽娜 is busy then; the input is kept and may be booked anyway.
     conflicts = page.get_by_test_id("conflicts")
     expect(conflicts).to_contain_text("王丽娜：业主接待")
     expect(page.locator("#id_title")).to_have_value("物业周例会")
+    expect(page.get_by_test_id("picker-chosen")).to_have_count(2)
     page.get_by_test_id("confirm-conflicts").check()
     page.get_by_test_id("event-save").click()
     expect(page.get_by_test_id("event-title")).to_contain_text("物业周例会")
@@ -133,3 +150,72 @@ def test_a_dispatcher_books_a_meeting_over_a_conflict_drags_it_and_the_colleague
     phone.goto(f"{live_server.url}/schedule/calendar/?view=agenda&date={MONDAY}")
     expect(phone.get_by_test_id("cal-agenda")).to_contain_text("物业周例会")
     assert phone.csp_violations == []
+
+
+def test_an_organiser_links_an_owner_and_a_room_by_searching_and_the_team_view_finds_people(
+        live_server, browser, dispatcher, front_desk, password):
+    from tests.owners.factories import PartyFactory, RoomFactory
+
+    owner = PartyFactory(name="刘旭", mobile="13800135678")
+    building = {"unit__number": "2", "unit__building__number": "3",
+                "unit__building__estate__name": "阳光花园"}
+    room = RoomFactory(number="1202", unit=RoomFactory(number="1201", **building).unit)
+
+    page = new_page(browser)
+    sign_in(page, live_server, "frontdesk", password)
+    page.goto(f"{live_server.url}/schedule/events/new/?start={MONDAY}T15:00"
+              f"&end={MONDAY}T16:00")
+    page.locator("#id_title").fill("业主座谈会")
+
+    # A colleague picked by mistake is removed with the badge's ×.
+    attendees = page.locator("#id_attendees_search")
+    attendees.press_sequentially("陈建")
+    attendees.press("Enter")
+    chosen = page.locator("#id_attendees_chosen").get_by_test_id("picker-chosen")
+    expect(chosen).to_have_text([re.compile("陈建国")])
+    chosen.get_by_role("button").click()
+    expect(chosen).to_have_count(0)
+    expect(page.locator("#id_attendees option")).to_have_count(0)
+
+    outside = page.locator("#id_outside_participants_search")
+    outside.press_sequentially("刘旭")
+    expect(page.get_by_test_id("picker-option")).to_have_text(["刘旭 · 13800135678"])
+    outside.press("Enter")
+    expect(page.locator("#id_outside_participants_chosen")).to_contain_text("刘旭")
+
+    # One room: Esc closes the list; a second pick replaces the first.
+    page.locator("summary").filter(has_text=re.compile("业主|owner")).click()
+    rooms = page.locator("#id_room_search")
+    rooms.press_sequentially("3-2")
+    expect(page.get_by_test_id("picker-option")).to_have_count(2)
+    rooms.press("Escape")
+    expect(page.get_by_test_id("picker-option")).to_have_count(0)
+    rooms.press("ArrowDown")  # the list again, for the same text
+    expect(page.get_by_test_id("picker-option")).to_have_count(2)
+    rooms.press("Enter")
+    room_chosen = page.locator("#id_room_chosen").get_by_test_id("picker-chosen")
+    expect(room_chosen).to_have_text([re.compile("3-2-1201")])
+    rooms.press_sequentially("3-2-1202")
+    rooms.press("Enter")
+    expect(room_chosen).to_have_text([re.compile("3-2-1202")])
+    page.get_by_test_id("event-save").click()
+    expect(page.get_by_test_id("event-title")).to_contain_text("业主座谈会")
+
+    event = Event.objects.get(title="业主座谈会")
+    assert list(event.outside_participants.all()) == [owner]
+    assert event.room == room
+    assert list(event.attendances.values_list("user_id", flat=True)) == [front_desk.pk]
+
+    # The team view's chooser works the same way.
+    page.goto(f"{live_server.url}/schedule/team/?date={MONDAY}")
+    people = page.locator("#id_users_search")
+    people.press_sequentially("陈建")
+    expect(page.get_by_test_id("picker-option")).to_have_text(["陈建国 · 客户服务中心"])
+    people.press("ArrowDown")
+    people.press("Enter")
+    expect(page.locator("#id_users_chosen")).to_contain_text("陈建国")
+    page.get_by_test_id("team-form").get_by_role("button", name=re.compile("显示|Show")).click()
+    page.wait_for_url(re.compile(rf"users={dispatcher.pk}"))
+    expect(page.get_by_test_id("team-row")).to_have_count(1)
+    expect(page.get_by_test_id("team-row")).to_contain_text("陈建国")
+    assert page.csp_violations == []

@@ -1,0 +1,118 @@
+"""Search pickers: a ``<select>`` that holds only the chosen options, and a search box that
+asks a JSON endpoint for more (``static/js/picker.js``, loaded by the page that uses one).
+
+With thousands of staff or owners, a select listing every choice is unusable and costly to
+render. These widgets render the chosen values only (one query, through the field's own
+queryset, so a value outside it is never shown), and the script adds what the user picks
+from the search results. Without the script the select still submits what was chosen.
+The form field keeps the full allowed queryset: a forged id is refused by its validation.
+
+The endpoint answers ``GET <url>?q=<text>`` with ``{"results": [{"id": …, "label": …}]}``.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+
+class _SearchPickerMixin:
+    """What the single and the multiple picker share."""
+
+    def __init__(self, attrs=None, choices=(), *, search_url: str, placeholder=None):
+        """``search_url`` is the URL name of the JSON endpoint (reversed when rendered)."""
+        super().__init__(attrs, choices)
+        self.search_url = search_url
+        self.placeholder = placeholder
+
+    def use_required_attribute(self, initial) -> bool:
+        # The script hides the select: a required one would block the submit with no visible
+        # message. The form checks it on the server.
+        return False
+
+    def optgroups(self, name, value, attrs=None):
+        """The blank option (single pickers) and the chosen options only: never the whole
+        queryset."""
+        options = []
+        chosen = self._chosen(value)
+        blank = self._blank_label()
+        if blank is not None:
+            options.append(self.create_option(name, "", blank, not chosen, 0, attrs=attrs))
+        for option_value, label in chosen:
+            options.append(self.create_option(name, option_value, label, True, len(options),
+                                              attrs=attrs))
+        return [(None, options, 0)]
+
+    def _blank_label(self):
+        if self.allow_multiple_selected:
+            return None
+        field = getattr(self.choices, "field", None)
+        if field is not None:
+            return field.empty_label
+        return next((label for key, label in self.choices if key in ("", None)), None)
+
+    def _chosen(self, value) -> list:
+        """``(value, label)`` of the chosen values that the choices hold, in their order."""
+        wanted = [str(v) for v in value if v not in ("", None)]
+        if not wanted:
+            return []
+        field = getattr(self.choices, "field", None)
+        if field is None:  # plain choices, already in memory
+            return [(key, label) for key, label in self.choices if str(key) in wanted]
+        queryset = self.choices.queryset
+        key = field.to_field_name or queryset.model._meta.pk.name
+        model_field = queryset.model._meta.get_field(key)
+        valid = []
+        for raw in wanted:
+            try:
+                valid.append(model_field.to_python(raw))
+            except ValidationError:
+                continue  # not even an id (the form says so); nothing to look up
+        if not valid:
+            return []
+        found = {str(field.prepare_value(obj)): obj
+                 for obj in queryset.filter(**{f"{key}__in": valid})}
+        return [self.choices.choice(found[raw]) for raw in dict.fromkeys(wanted)
+                if raw in found]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        widget_id = widget["attrs"].get("id") or f"id_{name}"
+        widget["picker"] = {
+            "id": widget_id,
+            "url": reverse(self.search_url),
+            "invalid": "is-invalid" in (widget["attrs"].get("class") or "").split(),
+        }
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        context = self.get_context(name, value, attrs)
+        picker = context["widget"]["picker"]
+        select = self._render(self.template_name, context, renderer)
+        invalid = " is-invalid" if picker["invalid"] else ""
+        # ``is-invalid`` on the wrapper lets Bootstrap show the field's error after it.
+        return format_html(
+            '<div class="search-picker position-relative{invalid}" data-search-picker '
+            'data-multiple="{multiple}" data-remove-label="{remove}" data-empty-text="{empty}" '
+            'data-error-text="{error}">{select}'
+            '<div class="d-flex flex-wrap gap-1" id="{id}_chosen" data-picker-chosen></div>'
+            '<input type="search" class="form-control mt-1{invalid}" id="{id}_search" '
+            'data-search-url="{url}" placeholder="{placeholder}" autocomplete="off" '
+            'role="combobox" aria-autocomplete="list" aria-expanded="false" '
+            'aria-controls="{id}_results" hidden>'
+            '<div class="list-group position-absolute w-100 shadow-sm z-3" id="{id}_results" '
+            'role="listbox" hidden></div></div>',
+            invalid=invalid, multiple="true" if self.allow_multiple_selected else "false",
+            remove=_("Remove %(label)s"), empty=_("No matches."),
+            error=_("The search did not work. Try again."), select=select, id=picker["id"],
+            url=picker["url"], placeholder=self.placeholder or _("Type to search…"))
+
+
+class SearchSelect(_SearchPickerMixin, forms.Select):
+    """One choice (a ``ModelChoiceField``) picked by searching."""
+
+
+class SearchSelectMultiple(_SearchPickerMixin, forms.SelectMultiple):
+    """Several choices (a ``ModelMultipleChoiceField``) picked by searching."""
