@@ -431,7 +431,7 @@ def event_new(request: HttpRequest) -> HttpResponse:
             conflicts, blocking = _refused(form, exc)
             return _form_page(request, form, conflicts=conflicts, blocking=blocking,
                               status=409 if conflicts else 400)
-            messages.success(request, _("Event saved."))
+        messages.success(request, _("Event saved."))
         return redirect("scheduling:event_detail", pk=event.pk)
     return _form_page(request, form, status=400 if form.is_bound else 200)
 
@@ -506,8 +506,12 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     attendances = list(event.attendances.select_related("user", "user__department")
                        .order_by("user__full_name", "user_id"))
     mine = next((a for a in attendances if a.user_id == request.user.pk), None)
+    # Owners and occupants taking part: for those who may look up owners.
+    outside = (list(event.outside_participants.only("id", "name").order_by("name", "id"))
+               if request.user.has_perm("owners.view_party") else [])
     return render(request, "scheduling/calendar/event_detail.html", {
         "event": event, "occurrence": occurrence, "attendances": attendances, "mine": mine,
+        "outside": outside,
         "start": occurrence.start if occurrence else event.start,
         "end": occurrence.end if occurrence else event.end,
         "title": occurrence.title if occurrence else event.title,

@@ -395,3 +395,43 @@ def test_only_my_own_timed_events_are_draggable(login, team):
     mine = page.split("我的会")[0].rsplit("<a ", 1)[1]
     theirs = page.split("别人的会")[0].rsplit("<a ", 1)[1]
     assert "data-movable" in mine and "data-movable" not in theirs
+
+
+def test_a_busy_day_in_the_team_week_shows_four_events_and_links_to_the_rest(login, team):
+    for hour in range(8, 15):
+        book(team["dispatcher"], f"{MONDAY} {hour:02d}:00", title=f"派工{hour}")
+    page = login(team["manager"]).get(
+        reverse("scheduling:team") + f"?view=week&date={MONDAY}&users={team['dispatcher'].pk}"
+    ).content.decode()
+    assert [t for t in ("派工8", "派工9", "派工10", "派工11", "派工12") if t in page] == [
+        "派工8", "派工9", "派工10", "派工11"]
+    more = re.search(r'<a class="small d-block" href="([^"]*)" data-testid="team-more">'
+                     r'([^<]*)</a>', page)
+    assert more and "3" in more.group(2)
+    day = login(team["manager"]).get(reverse("scheduling:team") + more.group(1).replace(
+        "&amp;", "&")).content.decode()
+    assert all(f"派工{hour}" in day for hour in range(8, 15))
+
+
+def test_a_new_event_says_it_was_saved(login, team):
+    client = login(team["desk"])
+    response = client.post(reverse("scheduling:event_new"), event_form(), follow=True)
+    assert response.status_code == 200
+    assert "日程已保存" in response.content.decode()
+
+
+def test_the_event_page_lists_outside_participants_to_those_who_may_see_owners(login, team):
+    from tests.owners.factories import PartyFactory
+
+    owner = PartyFactory(name="赵业主")
+    event = book(team["desk"], f"{MONDAY} 15:00", title="业主座谈", attendees=[team["tech"]])
+    event.outside_participants.set([owner])
+    url = reverse("scheduling:event_detail", args=[event.pk])
+    page = login(team["desk"]).get(url).content.decode()
+    assert 'data-testid="outside-participants"' in page and "赵业主" in page
+    assert reverse("owners:party_detail", args=[owner.pk]) in page
+    no_owners = UserFactory(role=Role.SECURITY_SUPERVISOR)
+    Attendance.objects.create(event=event, user=no_owners, event_start=event.start,
+                              event_until=event.series_end)
+    page = login(no_owners).get(url).content.decode()
+    assert "赵业主" not in page
