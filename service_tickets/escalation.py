@@ -7,7 +7,7 @@ once, fire each rule once per ticket.
 
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,27 +40,42 @@ def _due_tickets(rule: EscalationRule, now):
     return qs.exclude(Exists(done)).order_by("pk")[:BATCH]
 
 
+def _fire(rule: EscalationRule, now) -> list[tuple[int, int]]:
+    """One statement: an escalation of ``rule`` for each of its due tickets (at most
+    ``BATCH``) that has none yet, as ``(escalation id, ticket id)``. A row another scanner
+    wrote a moment ago is skipped by the unique (ticket, rule) index, not repeated."""
+    due_sql, due_params = _due_tickets(rule, now).values("id").query.sql_with_params()
+    table = connection.ops.quote_name(Escalation._meta.db_table)
+    # "WHERE true" tells SQLite the ON CONFLICT belongs to the INSERT, not to the SELECT.
+    sql = (f"INSERT INTO {table} (ticket_id, rule_id, level, reason, created_at) "  # noqa: S608
+           f"SELECT due.id, %s, %s, '', %s FROM ({due_sql}) due WHERE true "
+           "ON CONFLICT DO NOTHING RETURNING id, ticket_id")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [rule.pk, rule.level, now, *due_params])
+        return [(row[0], row[1]) for row in cursor.fetchall()]
+
+
 def escalations_scan(*, now=None) -> int:
-    """Fire every due rule once per ticket; returns how many escalations were made."""
-    from .tasks import send_escalation_email
+    """Fire every due rule once per ticket; returns how many escalations were made. Set
+    based: per rule, one statement writes the escalations, one the tickets' events, and
+    one message asks a worker to tell the people."""
+    from .tasks import send_escalation_emails
 
     now = now or timezone.now()
     made = 0
     for rule in EscalationRule.objects.filter(is_active=True):
-        for ticket in _due_tickets(rule, now):
-            try:
-                with transaction.atomic():
-                    escalation = Escalation.objects.create(ticket=ticket, rule=rule,
-                                                           level=rule.level)
-                    TicketEvent.objects.create(
-                        ticket=ticket, kind=EventKind.ESCALATED, created_at=now,
-                        note=_("Level %(level)s: %(trigger)s") % {
-                            "level": rule.level, "trigger": rule.get_trigger_display()},
-                        data={"rule": rule.pk, "level": rule.level})
-                    enqueue_on_commit(send_escalation_email, escalation.pk)
-            except IntegrityError:
-                continue  # another scanner fired it a moment ago
-            made += 1
+        with transaction.atomic():
+            fired = _fire(rule, now)
+            if not fired:
+                continue
+            note = _("Level %(level)s: %(trigger)s") % {
+                "level": rule.level, "trigger": rule.get_trigger_display()}
+            TicketEvent.objects.bulk_create([
+                TicketEvent(ticket_id=ticket_id, kind=EventKind.ESCALATED, created_at=now,
+                            note=note, data={"rule": rule.pk, "level": rule.level})
+                for _escalation_id, ticket_id in fired])
+            enqueue_on_commit(send_escalation_emails, [pk for pk, _ticket_id in fired])
+        made += len(fired)
     _resend_unnotified(now)
     return made
 
@@ -71,13 +86,13 @@ RESEND_AFTER = timedelta(minutes=10)
 def _resend_unnotified(now) -> None:
     """Queue again the notices of escalations nobody was told of (the queued task was lost
     with a broker or worker); the task's claim makes a late duplicate harmless."""
-    from .tasks import send_escalation_email
+    from .tasks import send_escalation_emails
 
-    stale = (Escalation.objects.filter(notified_at__isnull=True,
-                                       created_at__lt=now - RESEND_AFTER)
-             .order_by("created_at").values_list("pk", flat=True)[:BATCH])
-    for pk in stale:
-        enqueue_on_commit(send_escalation_email, pk)
+    stale = list(Escalation.objects.filter(notified_at__isnull=True,
+                                           created_at__lt=now - RESEND_AFTER)
+                 .order_by("created_at").values_list("pk", flat=True)[:BATCH])
+    if stale:
+        enqueue_on_commit(send_escalation_emails, stale)
 
 
 def _matching_rules(ticket: Ticket):

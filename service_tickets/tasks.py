@@ -19,6 +19,15 @@ def send_escalation_email(escalation_id: int) -> int:
     return escalation_notify(escalation_id=escalation_id)
 
 
+@shared_task(name="service_tickets.send_escalation_emails", acks_late=True)
+def send_escalation_emails(escalation_ids: list[int]) -> int:
+    """Tell the people of each escalation a scan fired; each is claimed on its own, so a
+    redelivered message (or a second one for the same escalation) tells nobody twice."""
+    from .escalation import escalation_notify
+
+    return sum(escalation_notify(escalation_id=pk) for pk in escalation_ids)
+
+
 @shared_task(name="service_tickets.run_ticket_export", acks_late=True)
 def run_ticket_export(user_id: int, query: str, token: str) -> bool:
     """Write one requested ticket export; a redelivered message does nothing."""

@@ -156,3 +156,25 @@ def test_an_escalation_mail_goes_out_through_a_real_worker(world, rules, smtp_se
         worker.wait(timeout=30)
     assert [m["To"] for m in smtp_server.messages] == ["lead@example.com"], log.read_text()
     assert Escalation.objects.get().notified_at is not None
+
+
+@pytest.mark.django_db
+def test_one_message_tells_everyone_of_a_scan_and_a_second_tells_nobody(
+        world, rules, smtp_server, django_capture_on_commit_callbacks, monkeypatch):
+    from service_tickets import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.send_escalation_emails, "apply_async",
+                        lambda args=(), kwargs=None, **_: queued.append(args))
+    with time_machine.travel(at("2026-11-27 09:00"), tick=False) as clock:
+        first, second = new_ticket(world), new_ticket(world)
+        clock.move_to(at("2026-11-27 10:31"))
+        with django_capture_on_commit_callbacks(execute=True):
+            assert escalations_scan() == 4  # two tickets, two levels each
+    # one message per rule fired, naming its escalations
+    assert sorted(len(ids) for (ids,) in queued) == [2, 2]
+    ids = [pk for (batch,) in queued for pk in batch]
+    assert tasks.send_escalation_emails(ids) == 4
+    assert tasks.send_escalation_emails(ids) == 0  # redelivered: claimed already
+    assert len(smtp_server.messages) == 4
+    assert TicketEvent.objects.filter(kind="escalated", ticket__in=[first, second]).count() == 4
