@@ -195,24 +195,24 @@ def calendar_for(*, viewer, users: Iterable, start: datetime,
         found = occurrences(event, start, end)
         if not found:
             continue
+        shared = {"all_day": event.all_day, "event_id": event.pk, "private": event.private,
+                  "version": event.version, "recurring": bool(event.rrule),
+                  "organizer_id": event.organizer_id}
+        times = [{"key": occ.key, "start": occ.start, "end": occ.end,
+                  "original_start": occ.original_start, "occ": occ} for occ in found]
         for owner in shown_to:
             busy_only = not may_see(owner, event)
-            for occ in found:
-                result[owner.pk].append({
-                    "key": occ.key,
-                    "start": occ.start,
-                    "end": occ.end,
-                    "all_day": event.all_day,
+            response = answers[owner.pk]
+            rows = result[owner.pk]
+            for when in times:
+                occ = when["occ"]
+                rows.append({
+                    **shared, "key": when["key"], "start": when["start"], "end": when["end"],
+                    "original_start": when["original_start"],
                     "title": busy_label if busy_only else occ.title,
                     "place": "" if busy_only else occ.place,
                     "kind": "" if busy_only else event.kind,
-                    "event_id": event.pk,
-                    "busy_only": busy_only,
-                    "response": answers[owner.pk],
-                    "private": event.private,
-                    "version": event.version,
-                    "recurring": bool(event.rrule),
-                    "organizer_id": event.organizer_id,
+                    "busy_only": busy_only, "response": response,
                 })
     for items in result.values():
         items.sort(key=lambda item: (item["start"], item["end"], item["event_id"]))

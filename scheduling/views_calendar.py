@@ -119,7 +119,8 @@ def _items(raw: list[dict], viewer) -> list[Item]:
             kind="busy" if busy else (row.get("kind") or ""), start=row["start"],
             end=row["end"], all_day=bool(row.get("all_day")), busy_only=busy,
             response=None if busy else row.get("response"),
-            original_start=_original_start(row), private=bool(row.get("private")),
+            original_start=row.get("original_start") or _original_start(row),
+            private=bool(row.get("private")),
             version=None if busy else row.get("version"),
             recurring=not busy and bool(row.get("recurring")))
         item.movable = (not busy and not item.all_day
