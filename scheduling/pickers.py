@@ -25,9 +25,7 @@ MAX_RESULTS = 10
 
 def staff_label(user) -> str:
     """“王丽娜 · 客户服务中心” (needs ``department`` selected with the user)."""
-    if user.department_id:
-        return f"{user.display_name} · {user.department.name}"
-    return user.display_name
+    return user.name_with_department
 
 
 def party_label(party: Party) -> str:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from owners.models import Estate, Party, Room
+from portal.widgets import SearchSelect
 from staff.models import Department
 
 from . import notices
@@ -54,6 +55,13 @@ class _CategoryIterator(forms.models.ModelChoiceIterator):
         paths = self.field.paths
         for obj in sorted(self.queryset, key=lambda c: paths.get(c.pk, c.name)):
             yield self.choice(obj)
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    """A colleague, picked by searching (the page holds only the one chosen)."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.name_with_department
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -104,9 +112,12 @@ class FastEntryForm(forms.Form):
     complained_department = forms.ModelChoiceField(
         label=_("Department complained about"), required=False,
         queryset=Department.objects.all())
-    complained_staff = forms.ModelChoiceField(
+    complained_staff = StaffChoiceField(
         label=_("Staff member complained about"), required=False,
-        queryset=get_user_model().objects.filter(is_active=True).order_by("full_name", "id"))
+        queryset=get_user_model().objects.filter(is_active=True).select_related("department")
+        .order_by("full_name", "id"),
+        widget=SearchSelect(search_url="staff:picker",
+                            placeholder=_("Type a colleague's name")))
     complained_other = forms.CharField(label=_("Other party complained about"),
                                        required=False, max_length=100,
                                        help_text=_("e.g. a contractor"))

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.widgets import SearchSelect
 from staff.models import Department
 
 from .choices import (
@@ -15,6 +16,7 @@ from .choices import (
     Responsibility,
     Severity,
 )
+from .forms import StaffChoiceField
 from .models import Ticket
 
 SCORES = [(str(n), str(n)) for n in range(1, 6)]
@@ -88,9 +90,11 @@ class ComplaintForm(forms.Form):
     complained_department = forms.ModelChoiceField(
         label=_("Department complained about"), required=False,
         queryset=Department.objects.order_by("name"))
-    complained_staff = forms.ModelChoiceField(
+    complained_staff = StaffChoiceField(
         label=_("Staff member complained about"), required=False,
-        queryset=get_user_model().objects.none())
+        queryset=get_user_model().objects.none(),
+        widget=SearchSelect(search_url="staff:picker",
+                            placeholder=_("Type a colleague's name")))
     complained_other = forms.CharField(label=_("Other party complained about"),
                                        required=False, max_length=100,
                                        help_text=_("e.g. a contractor"))
@@ -114,7 +118,8 @@ class ComplaintForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.ticket = ticket
         self.fields["complained_staff"].queryset = get_user_model().objects.filter(
-            Q(is_active=True) | Q(pk=ticket.complained_staff_id)).order_by("full_name", "pk")
+            Q(is_active=True) | Q(pk=ticket.complained_staff_id)).select_related(
+            "department").order_by("full_name", "pk")
         if ticket.replied_at is not None:
             del self.fields["replied"]
 

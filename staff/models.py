@@ -85,6 +85,13 @@ class User(AbstractUser):
     def get_short_name(self) -> str:
         return self.display_name
 
+    @property
+    def name_with_department(self) -> str:
+        """“王丽娜 · 客户服务中心”, to tell namesakes apart (select ``department`` along)."""
+        if self.department_id:
+            return f"{self.display_name} · {self.department.name}"
+        return self.display_name
+
     def has_role(self, role: Role | str) -> bool:
         """Whether the user holds ``role`` (cached per request on the instance)."""
         if not hasattr(self, "_role_names"):

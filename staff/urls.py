@@ -22,4 +22,5 @@ urlpatterns = [
          name="password_reset_complete"),
     path("language/", views.set_language, name="set_language"),
     path("staff/", views.directory, name="directory"),
+    path("staff/picker/", views.picker, name="picker"),
 ]

@@ -2,7 +2,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
@@ -13,8 +14,10 @@ from django.views.decorators.http import require_GET, require_POST
 from portal.pagination import keyset_page
 
 from .forms import ChangePasswordForm, LanguageForm, LoginForm, ResetPasswordForm
-from .selectors import staff_directory_for_user
+from .selectors import staff_directory_for_user, staff_prefix_search
 from .services import user_change_password, user_set_language
+
+PICKER_RESULTS = 10
 
 
 class LoginView(auth_views.LoginView):
@@ -98,3 +101,15 @@ def directory(request: HttpRequest) -> HttpResponse:
     template = "staff/partials/directory_rows.html" if request.headers.get(
         "HX-Request") else "staff/user_list.html"
     return render(request, template, {"page": page, "query": query})
+
+
+@require_GET
+def picker(request: HttpRequest) -> JsonResponse:
+    """Up to ten active colleagues by name, username or phone (tail) for search pickers
+    (``portal.widgets``): ``{"results": [{"id": …, "label": "王丽娜 · 客户服务中心"}]}``."""
+    if not request.user.has_perm("staff.view_user"):
+        raise PermissionDenied
+    query = (request.GET.get("q") or "").strip()[:60]
+    found = staff_prefix_search(query=query, limit=PICKER_RESULTS) if query else []
+    return JsonResponse({"results": [{"id": user.pk, "label": user.name_with_department}
+                                     for user in found]})

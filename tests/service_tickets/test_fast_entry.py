@@ -93,6 +93,27 @@ def test_a_complaint_sent_back_shows_its_fields_again(world, login):
     assert not re.search(r'<fieldset id="complaint-fields" class="[^"]*d-none', html)
 
 
+
+def test_the_staff_complained_about_is_searched_not_listed_and_kept_when_sent_back(
+        world, login):
+    """The page never lists every colleague (thousands); one chosen and sent back with an
+    error is the only option, labelled with the department."""
+    for n in range(30):
+        UserFactory(full_name=f"保安{n:02d}")
+    guard = UserFactory(full_name="保安队长", department=DepartmentFactory(name="秩序维护部",
+                                                                         code="order"))
+    client = login(world["desk"])
+    page = client.get(reverse("tickets:fast_entry")).content.decode()
+    field = re.search(r'<select name="complained_staff".*?</select>', page, re.S).group(0)
+    assert field.count("<option") == 1  # the blank one
+    assert reverse("staff:picker") in page
+    response = client.post(reverse("tickets:fast_entry"), entry(
+        world, type="complaint", category="", complained_staff=guard.pk))
+    field = re.search(r'<select name="complained_staff".*?</select>',
+                      response.content.decode(), re.S).group(0)
+    assert response.status_code == 400
+    assert field.count("<option") == 2 and "保安队长 · 秩序维护部" in field
+
 # --- errors keep the input -------------------------------------------------------------
 
 def test_an_error_keeps_the_caller_the_place_the_notices_and_the_text(world, login):

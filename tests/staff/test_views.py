@@ -109,3 +109,30 @@ def test_language_switch_refuses_unknown_languages_and_foreign_redirects(front_d
 def test_sessions_expire_after_a_shift():
     assert 0 < settings.SESSION_COOKIE_AGE <= 12 * 60 * 60
     assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+
+
+# --- the colleague picker -------------------------------------------------------------------
+
+def test_the_colleague_picker_finds_active_staff_by_name_or_phone_tail(
+        front_desk, login, django_assert_num_queries):
+    from tests.staff.factories import DepartmentFactory, UserFactory
+
+    service = DepartmentFactory(name="工程部", code="eng")
+    found = UserFactory(full_name="王建国", mobile="13800001234", department=service)
+    UserFactory(full_name="王建军", is_active=False)
+    client = login(front_desk)
+    url = reverse("staff:picker")
+    by_name = client.get(url, {"q": "王建"}).json()["results"]
+    assert by_name == [{"id": found.pk, "label": "王建国 · 工程部"}]
+    assert client.get(url, {"q": "1234"}).json()["results"][0]["id"] == found.pk
+    assert client.get(url, {"q": ""}).json() == {"results": []}
+    for n in range(12):
+        UserFactory(full_name=f"王建{n:02d}", department=service)
+    with django_assert_num_queries(5):  # session, user, permissions (2), the search
+        assert len(client.get(url, {"q": "王建"}).json()["results"]) == 10
+
+
+def test_the_colleague_picker_needs_sign_in_and_the_right(client, no_role_user, login):
+    url = reverse("staff:picker")
+    assert client.get(url, {"q": "王"}).status_code == 302
+    assert login(no_role_user).get(url, {"q": "王"}).status_code == 403
