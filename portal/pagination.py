@@ -100,6 +100,8 @@ def keyset_page(
 
 
 def _attr(row, path: str):
+    if isinstance(row, dict):  # a queryset of values
+        return row[path]
     value = row
     for part in path.split("__"):
         value = getattr(value, part)

@@ -19,6 +19,7 @@ from portal.pagination import KeysetPage, keyset_page
 from .choices import OPEN_STATUSES, Status
 from .forms import BOARD_FILTERS, SavedFilterForm, TicketFilterForm
 from .models import SavedFilter, Ticket
+from .rows import row_values, ticket_rows
 from .selectors import ticket_list_for_user
 
 # The board's columns, in the order a ticket usually moves through them.
@@ -31,27 +32,6 @@ _FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 # each instead: every join more costs the planner milliseconds on every list query.
 _CARD_RELATED = ("category__parent", "estate", "assignee")
 _CARD_PREFETCH = ("room", "party")
-
-
-def _card_prefetch(*, party: bool = True) -> list[Prefetch]:
-    """The room (its code) and the person (their name) of cards and rows: two narrow
-    reads by key instead of every column of two wide tables."""
-    from owners.models import Party, Room
-
-    wanted = [Prefetch("room", queryset=Room.objects.only("id", "code"))]
-    if party:
-        wanted.append(Prefetch("party", queryset=Party.objects.only("id", "name")))
-    return wanted
-# The columns a card or row shows (and its overdue / at-risk marks need): a ticket has some
-# forty, and reading every one of them for every row costs more than the query.
-_CARD_FIELDS = ("number", "type", "status", "priority", "description", "created_at",
-                "resolve_due", "resolve_warn_at", "resolved_at", "held_since", "version",
-                "category", "estate", "room", "party", "assignee", "territory",
-                *(f"category__{f}" for f in ("name", "parent")),
-                *(f"category__parent__{f}" for f in ("name", "parent")),
-                *(f"estate__{f}" for f in ("name",)),
-                *(f"assignee__{f}" for f in ("username", "full_name", "first_name",
-                                             "last_name")))
 
 
 def _require(request: HttpRequest, perm: str) -> None:
@@ -116,12 +96,9 @@ def _list_page(request: HttpRequest, params: QueryDict, *, save_form=None,
             if found:
                 return redirect("tickets:detail", pk=found)
         qs = filters.apply(visible, user=request.user, now=now)
-        page = keyset_page(qs.select_related(*_CARD_RELATED).prefetch_related(*_card_prefetch())
-                           .only(*_CARD_FIELDS),
-                           fields=["-created_at", "-id"],
+        page = keyset_page(row_values(qs), fields=["-created_at", "-id"],
                            cursor=params.get("cursor"))
-    for ticket in page.items:
-        ticket.overdue = ticket.is_breached(now)
+        page.items = ticket_rows(page.items, now=now)
     query = _query_without(params, "cursor")
     filters.load_choices()
     return render(request, "service_tickets/ticket_list.html", {
@@ -145,13 +122,11 @@ def _board_columns(qs, *, now) -> list[dict]:
         ids = list(urgent[0].union(*urgent[1:], all=True))
     else:  # SQLite (the embedded set-up): one bounded query per column
         ids = [pk for column in urgent for pk in column]
-    cards = (Ticket.objects.filter(pk__in=ids).select_related(*_CARD_RELATED)
-             .prefetch_related(*_card_prefetch(party=False)).only(*_CARD_FIELDS))
-    by_status: dict[str, list[Ticket]] = {s: [] for s in BOARD_COLUMNS}
+    cards = ticket_rows(list(row_values(Ticket.objects.filter(pk__in=ids))), now=now,
+                        people=False)
+    by_status: dict[str, list] = {s: [] for s in BOARD_COLUMNS}
     for card in sorted(cards, key=lambda t: (t.resolve_due is None, t.resolve_due or now,
                                              t.created_at, t.pk)):
-        card.overdue = card.is_breached(now)
-        card.at_risk = not card.overdue and card.is_at_risk(now)
         by_status.setdefault(card.status, []).append(card)
     return [{"status": s, "label": Status(s).label, "count": counts.get(s, 0),
              "cards": by_status[s]} for s in BOARD_COLUMNS]

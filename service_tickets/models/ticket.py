@@ -132,15 +132,24 @@ class Ticket(VersionedModel):
 
     def is_breached(self, now=None) -> bool:
         """The resolution time has passed and the ticket is not done."""
-        now = now or timezone.now()
-        return bool(self.resolve_due and self.resolved_at is None and self.held_since is None
-                    and now > self.resolve_due)
+        return resolution_breached(self, now or timezone.now())
 
     def is_at_risk(self, now=None) -> bool:
-        now = now or timezone.now()
-        return bool(self.resolve_warn_at and self.resolved_at is None
-                    and self.held_since is None and self.resolve_warn_at <= now
-                    and not self.is_breached(now))
+        return resolution_at_risk(self, now or timezone.now())
+
+
+def resolution_breached(ticket, now) -> bool:
+    """Whether ``ticket`` (a ``Ticket`` or anything with its resolution times) has passed
+    its resolution time without being resolved, and is not on hold."""
+    return bool(ticket.resolve_due and ticket.resolved_at is None
+                and ticket.held_since is None and now > ticket.resolve_due)
+
+
+def resolution_at_risk(ticket, now) -> bool:
+    """Past the warning time of its resolution clock, not breached yet."""
+    return bool(ticket.resolve_warn_at and ticket.resolved_at is None
+                and ticket.held_since is None and ticket.resolve_warn_at <= now
+                and not resolution_breached(ticket, now))
 
 
 class TicketEventQuerySet(models.QuerySet):

@@ -1,6 +1,6 @@
-"""A ticket as a board card and as a list row, built in Python: a board shows some eighty
-cards and a list fifty rows, and rendering each through template tags cost more than
-every query of the page."""
+"""A ticket (``service_tickets.rows.TicketRow``) as a board card and as a list row, built
+in Python: a board shows some eighty cards and a list fifty rows, and rendering each
+through template tags cost more than every query of the page."""
 
 from django import template
 from django.urls import reverse
@@ -18,17 +18,11 @@ def _due(value) -> str:
     return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
 
 
-def _place(ticket) -> str:
-    room = f" {ticket.room.code}" if ticket.room_id else ""
-    return f"{ticket.estate or ''}{room}"
-
-
 @register.simple_tag
 def ticket_card(ticket) -> SafeString:
     """A card of the dispatcher board: number, priority, category, place, assignee and
-    the resolution due, red when overdue and amber when at risk (``ticket.overdue`` /
-    ``ticket.at_risk`` set by the view)."""
-    overdue, at_risk = getattr(ticket, "overdue", False), getattr(ticket, "at_risk", False)
+    the resolution due, red when overdue and amber when at risk."""
+    overdue, at_risk = ticket.overdue, ticket.at_risk
     frame = " border-2 border-danger" if overdue else (" border-2 border-warning" if at_risk
                                                       else "")
     mark = ' data-overdue="1"' if overdue else (' data-at-risk="1"' if at_risk else "")
@@ -46,7 +40,7 @@ def ticket_card(ticket) -> SafeString:
             tone, icon = "", ""
         due = format_html('<span class="text-nowrap{}">{}{}</span>', tone, icon,
                           _due(ticket.resolve_due))
-    assignee = ticket.assignee.display_name if ticket.assignee_id else "—"
+    assignee = ticket.assignee_name or "—"
     return format_html(
         '<a class="card mb-2 text-decoration-none text-body shadow-sm{}" href="{}" '
         'data-testid="card"{}><div class="card-body p-2 small">'
@@ -58,15 +52,15 @@ def ticket_card(ticket) -> SafeString:
         '<span class="text-truncate">{}</span>{}</div></div></a>',
         frame, reverse("tickets:detail", args=[ticket.pk]), SafeString(mark), ticket.number,
         _PRIORITY_BADGE.get(ticket.priority, "text-bg-light border"),
-        ticket.get_priority_display(), ticket.category, _place(ticket), assignee, due)
+        ticket.get_priority_display(), ticket.category, ticket.place, assignee, due)
 
 
 @register.simple_tag
 def ticket_row(ticket) -> SafeString:
-    """A row of the ticket list (``ticket.overdue`` set by the view)."""
-    overdue = getattr(ticket, "overdue", False)
-    party = format_html(' <small class="text-muted">{}</small>', ticket.party.name) \
-        if ticket.party_id else ""
+    """A row of the ticket list."""
+    overdue = ticket.overdue
+    party = format_html(' <small class="text-muted">{}</small>', ticket.party_name) \
+        if ticket.party_name else ""
     return format_html(
         '<tr class="{}"{}><td><a href="{}">{}</a> '
         '<span class="badge text-bg-light border">{}</span>{}</td>'
@@ -77,6 +71,6 @@ def ticket_row(ticket) -> SafeString:
         ticket.get_priority_display(),
         format_html(' <span class="badge text-bg-danger">{}</span>', _("Overdue"))
         if overdue else "",
-        ticket.category, _place(ticket), party, ticket.get_status_display(),
-        ticket.assignee.display_name if ticket.assignee_id else "—",
+        ticket.category, ticket.place, party, ticket.get_status_display(),
+        ticket.assignee_name or "—",
         _due(ticket.resolve_due) if ticket.resolve_due else "—")

@@ -1,9 +1,11 @@
 """The dispatcher board, "my tickets", the filtered ticket list and saved filters."""
 
 import itertools
+import re
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -93,7 +95,7 @@ def test_a_long_column_shows_its_most_urgent_and_links_to_the_list(
     [new] = [c for c in response.context["columns"] if c["status"] == "new"]
     assert new["count"] == 26 and len(new["cards"]) == CARDS_PER_COLUMN == 12
     # The twelve due soonest, soonest first; a ticket without a due time comes after them.
-    assert new["cards"] == list(reversed(tickets[-12:]))
+    assert [card.pk for card in new["cards"]] == [t.pk for t in reversed(tickets[-12:])]
     assert undated not in new["cards"]
     assert new["more_url"] == reverse("tickets:list") + "?status=new&priority=normal"
     assert 'data-testid="more-new"' in response.content.decode()
@@ -503,3 +505,24 @@ def test_a_large_company_lists_staff_of_the_chosen_territory_only(world, login):
     response = login(world["dispatcher"]).get(reverse("tickets:list"),
                                                {"territory": world["territory"].pk})
     assert response.status_code == 200
+
+
+def test_a_list_row_shows_the_full_category_the_caller_the_assignee_and_overdue(
+        world, login):
+    from service_tickets.models import Category
+    from service_tickets.services import ticket_act
+
+    parent = Category.objects.create(name="水电维修", code="water-power")
+    world["category"].parent = parent
+    world["category"].save()
+    world["tech"].full_name = "李师傅"
+    world["tech"].save()
+    with time_machine.travel(timezone.now() - timedelta(days=5)):
+        ticket = new_ticket(world)
+        ticket_act(ticket_id=ticket.pk, action="dispatch", by=world["dispatcher"],
+                   to=world["tech"])
+    page = login(world["desk"]).get(reverse("tickets:list")).content.decode()
+    row = re.search(rf'<tr[^>]*><td><a href="[^"]*">{ticket.number}</a>.*?</tr>', page,
+                    re.S).group(0)
+    assert "水电维修 › 漏水" in row and "刘旭" in row and "李师傅" in row
+    assert 'data-testid="overdue-row"' in row and world["room"].code in row
