@@ -195,8 +195,12 @@ MEDIA_URL = "/files/"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, with the department loaded along and permissions cached.
+    "staff.backends.StaffBackend",
 ]
+# How long a user's permissions stay cached between requests (dropped at once when their
+# roles or rights change); 0 reads them on every request.
+PERMISSIONS_CACHE_SECONDS = env.int("PERMISSIONS_CACHE_SECONDS", default=300)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
