@@ -199,8 +199,10 @@ AUTHENTICATION_BACKENDS = [
     "staff.backends.StaffBackend",
 ]
 # How long a user's permissions stay cached between requests (dropped at once when their
-# roles or rights change); 0 reads them on every request.
-PERMISSIONS_CACHE_SECONDS = env.int("PERMISSIONS_CACHE_SECONDS", default=300)
+# roles or rights change); 0 reads them on every request. Only with Redis: a per-process
+# cache could not be told by another process that a role changed.
+PERMISSIONS_CACHE_SECONDS = env.int("PERMISSIONS_CACHE_SECONDS",
+                                    default=300 if REDIS_URL else 0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
