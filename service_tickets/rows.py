@@ -51,14 +51,16 @@ class TicketRow:
         return str(Status(self.status).label)
 
 
-def ticket_rows(values: list[dict], *, now: datetime, people: bool = True) -> list[TicketRow]:
-    """``values`` (dictionaries of ``VALUES``) as rows: the categories' full names, the
-    rooms' codes and (with ``people``) the callers' names in one query each."""
+def ticket_rows(values: list[dict], *, now: datetime, people: bool = True,
+                paths: dict[int, str] | None = None) -> list[TicketRow]:
+    """``values`` (dictionaries of ``VALUES``) as rows: the categories' full names (``paths``
+    when the page has read them already), the rooms' codes and (with ``people``) the
+    callers' names in one query each."""
     from owners.models import Party, Room
 
     if not values:
         return []
-    paths = category_paths()
+    paths = paths if paths is not None else category_paths()
     rooms = dict(Room.objects.order_by().filter(pk__in={v["room_id"] for v in values
                                                         if v["room_id"]})
                  .values_list("id", "code"))

@@ -98,7 +98,8 @@ def _list_page(request: HttpRequest, params: QueryDict, *, save_form=None,
         qs = filters.apply(visible, user=request.user, now=now)
         page = keyset_page(row_values(qs), fields=["-created_at", "-id"],
                            cursor=params.get("cursor"))
-        page.items = ticket_rows(page.items, now=now)
+        page.items = ticket_rows(page.items, now=now,
+                                 paths=filters.fields["category"].paths)
     query = _query_without(params, "cursor")
     filters.load_choices()
     return render(request, "service_tickets/ticket_list.html", {
@@ -109,7 +110,7 @@ def _list_page(request: HttpRequest, params: QueryDict, *, save_form=None,
 
 # --- The dispatcher board ------------------------------------------------------------------
 
-def _board_columns(qs, *, now) -> list[dict]:
+def _board_columns(qs, *, now, paths: dict[int, str]) -> list[dict]:
     """Each column's count (one grouped query) and its most urgent cards: at most
     ``CARDS_PER_COLUMN`` a column, soonest resolution due first (tickets without a due time
     last), picked in one statement of one bounded query per column that walks the
@@ -123,7 +124,7 @@ def _board_columns(qs, *, now) -> list[dict]:
     else:  # SQLite (the embedded set-up): one bounded query per column
         ids = [pk for column in urgent for pk in column]
     cards = ticket_rows(list(row_values(Ticket.objects.filter(pk__in=ids))), now=now,
-                        people=False)
+                        people=False, paths=paths)
     by_status: dict[str, list] = {s: [] for s in BOARD_COLUMNS}
     for card in sorted(cards, key=lambda t: (t.resolve_due is None, t.resolve_due or now,
                                              t.created_at, t.pk)):
@@ -150,7 +151,7 @@ def _board_page(request: HttpRequest, params: QueryDict, *, save_form=None,
     if not filters.is_bound or filters.is_valid():
         qs = filters.apply(ticket_list_for_user(user=request.user), user=request.user,
                            now=now, statuses=BOARD_COLUMNS)
-        columns = _board_columns(qs, now=now)
+        columns = _board_columns(qs, now=now, paths=filters.fields["category"].paths)
     query = _clean_query(params.urlencode(), page=SavedFilter.Page.BOARD)
     list_url = reverse("tickets:list")
     for column in columns:
