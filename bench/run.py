@@ -32,6 +32,8 @@ import urllib.request
 from pathlib import Path
 from typing import NamedTuple
 
+import redis
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 PORT = 8765
@@ -242,6 +244,8 @@ def main() -> None:
         subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
     env = env_for(args)
     ensure_database(args.database_url)
+    # Nothing cached by an earlier run (of other data, perhaps) is read by this one.
+    redis.Redis.from_url(args.redis_url).flushdb()
     started = time.monotonic()
     run([PY, "manage.py", "migrate", "--noinput", "-v0"], env)
     run([PY, "manage.py", "seed_demo"], env)

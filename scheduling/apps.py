@@ -7,4 +7,4 @@ class SchedulingConfig(AppConfig):
     verbose_name = _("Scheduling")
 
     def ready(self) -> None:
-        from . import registrations  # noqa: F401
+        from . import registrations, signals  # noqa: F401

@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from . import calendar_cache
 from .choices import Response
 from .models import Attendance, Event, EventException
-from .recurrence import occurrences
 
 MANAGER_PERMISSION = "scheduling.change_conflictpolicy"  # held by managers and administrators
 
@@ -141,20 +141,21 @@ def event_responses(event) -> dict[int, str]:
     return answers
 
 
-def _details_rule(viewer):
-    """``may_see_details`` for one viewer, with what depends only on them worked out once
-    (a team's week asks it thousands of times): the people asked to an event see it; a
-    private one nobody else; otherwise the calendar's owner, managers and the owner's
-    department."""
+def _viewer_rule(viewer):
+    """Whether ``viewer`` may read an event beyond "busy", as ``rule(owner, involved,
+    private)``, with what depends only on the viewer worked out once (a team's week asks
+    it thousands of times): the people asked to an event (``involved``: its organiser and
+    attendees) see it; a private one nobody else; otherwise the calendar's owner, managers
+    and the owner's department."""
     if viewer is None or not viewer.is_authenticated:
-        return lambda owner, event: False
+        return lambda owner, involved, private: False
     manager = is_manager(viewer)
     department = viewer.department_id
 
-    def rule(owner, event) -> bool:
-        if viewer.pk in _involved(event):
+    def rule(owner, involved: bool, private: bool) -> bool:
+        if involved:
             return True
-        if event.private:
+        if private:
             return False
         if owner is not None and viewer.pk == owner.pk:
             return True
@@ -163,48 +164,61 @@ def _details_rule(viewer):
     return rule
 
 
+def _details_rule(viewer):
+    """``may_see_details`` for one viewer (see ``_viewer_rule``)."""
+    rule = _viewer_rule(viewer)
+    viewer_id = getattr(viewer, "pk", None)
+    return lambda owner, event: rule(owner, viewer_id in _involved(event), event.private)
+
+
+class Calendars:
+    """The calendars of ``users`` in ``[start, end)`` as ``viewer`` may see them, read in
+    one go: what each person's calendar holds comes from ``calendar_cache`` (the same for
+    every viewer), what the viewer may read of it is decided here.
+
+    Events a person declined are left out of their calendar (they are not busy), except in
+    the viewer's own, where they are shown with their answer. ``entries(owner)`` gives a
+    calendar's occurrences as the cache's tuples (cheap to sort into days), ``shown(owner,
+    entry)`` one of them as a page or the API shows it: details where the viewer may see
+    them, otherwise just "Busy"."""
+
+    def __init__(self, *, viewer, users: Iterable, start: datetime, end: datetime) -> None:
+        self.viewer = viewer
+        self.users = list(users)
+        self._found = calendar_cache.occurrences_of(
+            [*(user.pk for user in self.users), viewer.pk], start, end)
+        self._asked = {entry[calendar_cache.EVENT_ID] for entry in self._found.get(viewer.pk, ())}
+        self._may_see = _viewer_rule(viewer)
+        self._busy = _("Busy")
+
+    def entries(self, owner) -> list[tuple]:
+        """``owner``'s occurrences (tuples of ``calendar_cache.FIELDS``), sorted by time."""
+        found = self._found.get(owner.pk, [])
+        if owner.pk == self.viewer.pk:
+            return found
+        declined = Response.DECLINED
+        return [entry for entry in found if entry[calendar_cache.RESPONSE] != declined]
+
+    def shown(self, owner, entry: tuple) -> dict:
+        (when, until, event_id, key, original_start, title, place, kind, all_day, private,
+         version, recurring, organizer_id, response, *_stamps) = entry
+        involved = organizer_id == self.viewer.pk or event_id in self._asked
+        busy_only = not self._may_see(owner, involved, private)
+        return {
+            "all_day": all_day, "event_id": event_id, "private": private,
+            "version": version, "recurring": recurring, "organizer_id": organizer_id,
+            "key": key, "start": when, "end": until, "original_start": original_start,
+            "title": self._busy if busy_only else title,
+            "place": "" if busy_only else place, "kind": "" if busy_only else kind,
+            "busy_only": busy_only, "response": response,
+        }
+
+
 def calendar_for(*, viewer, users: Iterable, start: datetime,
                  end: datetime) -> dict[int, list[dict]]:
     """Each user's occurrences in ``[start, end)``, sorted, as dictionaries a page or the
-    API can show: details where ``viewer`` may see them, otherwise just "Busy".
-
-    Events a person declined are left out of their calendar (they are not busy), except in
-    the viewer's own, where they are shown with their answer. A constant number of
-    queries, whatever the number of users and events.
-    """
-    users = list(users)
-    by_id = {user.pk: user for user in users}
-    result: dict[int, list[dict]] = {user.pk: [] for user in users}
-    busy_label = _("Busy")
-    may_see = _details_rule(viewer)
-    for event in calendar_rows([*by_id, viewer.pk], start, end):
-        answers = event_responses(event)
-        shown_to = [by_id[pk] for pk in answers if pk in by_id
-                    and (answers[pk] != Response.DECLINED or pk == viewer.pk)]
-        if not shown_to:
-            continue
-        found = occurrences(event, start, end)
-        if not found:
-            continue
-        shared = {"all_day": event.all_day, "event_id": event.pk, "private": event.private,
-                  "version": event.version, "recurring": bool(event.rrule),
-                  "organizer_id": event.organizer_id}
-        times = [{"key": occ.key, "start": occ.start, "end": occ.end,
-                  "original_start": occ.original_start, "occ": occ} for occ in found]
-        for owner in shown_to:
-            busy_only = not may_see(owner, event)
-            response = answers[owner.pk]
-            rows = result[owner.pk]
-            for when in times:
-                occ = when["occ"]
-                rows.append({
-                    **shared, "key": when["key"], "start": when["start"], "end": when["end"],
-                    "original_start": when["original_start"],
-                    "title": busy_label if busy_only else occ.title,
-                    "place": "" if busy_only else occ.place,
-                    "kind": "" if busy_only else event.kind,
-                    "busy_only": busy_only, "response": response,
-                })
-    for items in result.values():
-        items.sort(key=lambda item: (item["start"], item["end"], item["event_id"]))
-    return result
+    API can show (see ``Calendars``). A constant number of queries, whatever the number
+    of users and events."""
+    calendars = Calendars(viewer=viewer, users=users, start=start, end=end)
+    return {owner.pk: [calendars.shown(owner, entry) for entry in calendars.entries(owner)]
+            for owner in calendars.users}

@@ -19,6 +19,7 @@ from config.celery import enqueue_on_commit
 from inbox.services import notify
 from owners.timeline import activity_record
 
+from . import calendar_cache
 from .choices import ConflictAction, EventKind, Response
 from .conflicts import Conflict, find_conflicts, policy_for
 from .models import Attendance, Event, EventException
@@ -244,7 +245,7 @@ def event_create(
         series_end=series_end_of(start=start, end=end, rrule=rrule), private=private,
         party=party, room=room, ticket=ticket)
     now = timezone.now()
-    Attendance.objects.bulk_create(
+    _add_attendances(
         [_attendance(event, by, response=Response.ACCEPTED, responded_at=now)]
         + [_attendance(event, user) for user in people])
     if outside_participants:
@@ -295,6 +296,13 @@ def _attendance(event: Event, user, **fields) -> Attendance:
                       event_until=event.series_end, event_repeats=bool(event.rrule), **fields)
 
 
+def _add_attendances(rows: list[Attendance]) -> None:
+    """Insert attendances in one statement (which sends no signals, so the cached
+    calendars of the people added are dropped here)."""
+    Attendance.objects.bulk_create(rows)
+    calendar_cache.forget([row.user_id for row in rows])
+
+
 def _save_event(event: Event) -> None:
     """Save an event whose times or rule may have changed, and its attendances' copies."""
     event.save()
@@ -309,7 +317,7 @@ def _set_attendees(event: Event, people: list) -> tuple[list, list]:
     added = [u for pk, u in wanted.items() if pk not in current]
     removed = [a.user for pk, a in current.items()
                if pk not in wanted and pk != event.organizer_id]
-    Attendance.objects.bulk_create([_attendance(event, u) for u in added])
+    _add_attendances([_attendance(event, u) for u in added])
     if removed:
         event.attendances.filter(user__in=[u.pk for u in removed]).delete()
     return added, removed
@@ -455,7 +463,7 @@ def _update_following(event: Event, *, by, occurrence_start: datetime, changes: 
         series_end=series_end_of(start=values["start"], end=values["end"],
                                  rrule=values["rrule"]))
     answers = {a.user_id: a for a in event.attendances.all()}
-    Attendance.objects.bulk_create(
+    _add_attendances(
         [_attendance(new, event.organizer, response=Response.ACCEPTED,
                      responded_at=timezone.now())]
         + [_attendance(new, u,

@@ -6,6 +6,7 @@ only, or details); the pages only lay the items out. Every write calls a service
 """
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -17,14 +18,19 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.html import escape
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import selectors, services
+from .calendar_cache import END_TS, START_TS
 from .choices import EventKind, Response
 from .forms_events import REPEAT_FIELDS, EventForm, MoveForm, Scope, TeamForm, event_initial
 from .models import Event
+from .templatetags.calendar_tags import ChipWriter
 
 VIEW_PERM = "scheduling.view_event"
 ADD_PERM = "scheduling.add_event"
@@ -108,6 +114,8 @@ class Item:
 
 
 def _items(raw: list[dict], viewer) -> list[Item]:
+    """Occurrences as items, sorted; movable (dragged) where ``viewer`` organises them
+    (none without a viewer)."""
     items = []
     busy_title = _("Busy")
     for row in raw:
@@ -123,7 +131,7 @@ def _items(raw: list[dict], viewer) -> list[Item]:
             private=bool(row.get("private")),
             version=None if busy else row.get("version"),
             recurring=not busy and bool(row.get("recurring")))
-        item.movable = (not busy and not item.all_day
+        item.movable = (viewer is not None and not busy and not item.all_day
                         and row.get("organizer_id") == viewer.pk)
         items.append(item)
     items.sort(key=lambda i: (i.start, i.end, i.title))
@@ -280,6 +288,40 @@ def _team_members(request: HttpRequest, form: TeamForm) -> list:
     return list(qs.filter(department=department)[:MAX_TEAM])
 
 
+def _by_day(entries: list[tuple], days: list[date]) -> list[list[tuple]]:
+    """``entries`` (``Calendars.entries``, sorted by start) in one list per day of
+    ``days`` they overlap, in the same order."""
+    bounds = [_midnight(d).timestamp() for d in [*days, days[-1] + timedelta(days=1)]]
+    last = len(days)
+    found: list[list[tuple]] = [[] for _day in days]
+    for entry in entries:
+        start, end = entry[START_TS], entry[END_TS]
+        index = max(bisect_right(bounds, start) - 1, 0)
+        while index < last and bounds[index] < end:
+            if bounds[index + 1] > start:
+                found[index].append(entry)
+            index += 1
+    return found
+
+
+def _team_cell(writer: ChipWriter, calendars: selectors.Calendars, owner,
+               rows: list[tuple], day_url: str) -> SafeString:
+    """One person's day in the team week: the first few chips and a link to the day
+    view for the rest."""
+    first = [calendars.shown(owner, entry) for entry in rows[:TEAM_CELL_ITEMS]]
+    first.sort(key=lambda row: (row["start"], row["end"], row["title"]))
+    shown = [writer.row_chip(row) for row in first]
+    if not shown:
+        shown = [f'<span class="visually-hidden">{writer.free}</span>']
+    more = len(rows) - TEAM_CELL_ITEMS
+    if more > 0:
+        label = escape(ngettext("%(counter)s more…", "%(counter)s more…", more)
+                       % {"counter": more})
+        shown.append(f'<a class="small d-block" href="{escape(day_url)}" '
+                     f'data-testid="team-more">{label}</a>')
+    return mark_safe("".join(shown))  # noqa: S308 - the writer escapes every value
+
+
 @require_GET
 def team_view(request: HttpRequest) -> HttpResponse:
     """Colleagues side by side for a day or a week: busy or free for everyone, details only
@@ -293,25 +335,27 @@ def team_view(request: HttpRequest) -> HttpResponse:
     form = TeamForm(request.GET if (request.GET.get("users") or request.GET.get(
         "department")) else None, initial=initial)
     members = _team_members(request, form)
-    calendars = _calendars(request.user, members, first, last)
+    calendars = selectors.Calendars(viewer=request.user, users=members,
+                                    start=_midnight(first), end=_midnight(last))
     days = _days(first, last)
     member_query = urlencode([("users", m.pk) for m in members])
     day_urls = [f"?view=day&date={d.isoformat()}&{member_query}" for d in days]
     rows, columns = [], []
-    for member in members:
-        items = _items(calendars.get(member.pk, []), request.user)
-        for item in items:
-            item.movable = False
-        if view == "day":
+    if view == "day":
+        for member in members:
+            items = _items([calendars.shown(member, entry)
+                            for entry in calendars.entries(member)], request.user)
+            for item in items:
+                item.movable = False
             columns.append(_column(day, items, label=member.display_name, user=member))
-            continue
-        cells = [_column(d, items, layout=False) for d in days]
-        for cell, url in zip(cells, day_urls, strict=True):
-            # A week cell shows the first few; the day view has them all, side by side.
-            cell.more = max(0, len(cell.items) - TEAM_CELL_ITEMS)
-            cell.items = cell.items[:TEAM_CELL_ITEMS]
-            cell.day_url = url
-        rows.append({"user": member, "cells": cells})
+    else:
+        writer = ChipWriter()
+        today = timezone.localdate()
+        for member in members:
+            rows.append({"user": member, "cells": [
+                {"today": d == today, "html": _team_cell(writer, calendars, member, found, url)}
+                for d, found, url in zip(days, _by_day(calendars.entries(member), days),
+                                         day_urls, strict=True)]})
     keep = {k: request.GET.getlist(k) for k in ("department", "users") if request.GET.get(k)}
     return render(request, "scheduling/calendar/team.html", {
         "view": view, "day": day, "first": first, "last": last - timedelta(days=1),

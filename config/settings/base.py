@@ -203,6 +203,10 @@ AUTHENTICATION_BACKENDS = [
 # cache could not be told by another process that a role changed.
 PERMISSIONS_CACHE_SECONDS = env.int("PERMISSIONS_CACHE_SECONDS",
                                     default=300 if REDIS_URL else 0)
+# Each person's calendar for a range, between requests (dropped when their events change;
+# see scheduling.calendar_cache). Only with Redis: one cache every process clears.
+CALENDAR_CACHE_SECONDS = env.int("CALENDAR_CACHE_SECONDS",
+                                 default=24 * 3600 if REDIS_URL else 0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -20,6 +20,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Query-count tests compare requests: each reads its permissions (tests/staff/test_backends.py
 # turns the cache on).
 PERMISSIONS_CACHE_SECONDS = 0
+CALENDAR_CACHE_SECONDS = 0
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -413,6 +413,35 @@ def test_a_busy_day_in_the_team_week_shows_four_events_and_links_to_the_rest(log
     assert all(f"派工{hour}" in day for hour in range(8, 15))
 
 
+def test_titles_and_places_are_escaped_in_every_view(login, team):
+    book(team["dispatcher"], f"{MONDAY} 09:00", title='<b>"泵房"</b>', place="<i>B2</i>",
+         attendees=[team["desk"]])
+    series(team["dispatcher"], f"{MONDAY} 07:00", "FREQ=DAILY;COUNT=2", minutes=30,
+           title="<script>x</script>", attendees=[team["desk"]])
+    client = login(team["desk"])
+    team_week = (reverse("scheduling:team")
+                 + f"?view=week&date={MONDAY}&users={team['dispatcher'].pk}")
+    for url in (calendar_url("week"), calendar_url("day"), calendar_url("month"), team_week):
+        page = client.get(url).content.decode()
+        assert "&lt;b&gt;&quot;泵房&quot;&lt;/b&gt;" in page, url
+        assert "<b>" not in page and "<i>B2" not in page and "<script>x" not in page, url
+        assert "&lt;script&gt;x&lt;/script&gt;" in page, url
+
+
+def test_the_team_week_shows_an_event_on_every_day_it_covers(login, team):
+    book(team["dispatcher"], f"{MONDAY} 20:00", minutes=(24 + 8) * 60, title="通宵抢修")
+    book(team["dispatcher"], f"{MONDAY} 22:00", minutes=120, title="夜间巡查")  # to midnight
+    page = login(team["manager"]).get(
+        reverse("scheduling:team") + f"?view=week&date={MONDAY}&users={team['dispatcher'].pk}"
+    ).content.decode()
+    row = page.split('data-testid="team-row"', 1)[1].split("</tr>", 1)[0]
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+    assert len(cells) == 7
+    assert ["通宵抢修" in cell for cell in cells] == [True, True, True, False, False, False,
+                                                  False]
+    assert ["夜间巡查" in cell for cell in cells] == [True] + [False] * 6
+
+
 def test_a_new_event_says_it_was_saved(login, team):
     client = login(team["desk"])
     response = client.post(reverse("scheduling:event_new"), event_form(), follow=True)
