@@ -14,6 +14,7 @@ is how long an entry lives; 0 turns the cache off (used without Redis, where eac
 would have a cache of its own that no other process could clear).
 """
 
+import hashlib
 import time
 from collections.abc import Iterable
 from datetime import datetime
@@ -94,7 +95,30 @@ def _expand(rows, user_ids: set[int], start: datetime, end: datetime) -> dict[in
     return result
 
 
-def occurrences_of(user_ids: Iterable[int], start: datetime, end: datetime) -> dict[int, list]:
+def generations(user_ids: Iterable[int]) -> dict[int, object] | None:
+    """The current generation of each person's calendar (``None`` for one just being
+    started by another reader); ``None`` when nothing is cached. Whatever is built from
+    these calendars can be cached under them (``page_key``)."""
+    if not _seconds():
+        return None
+    return _generations(list(dict.fromkeys(user_ids)))
+
+
+def page_key(name: str, generations: dict | None, *parts) -> str | None:
+    """The cache key of something built from the calendars of ``generations``'s people
+    (and ``parts``: whatever else it depends on); ``None`` where it must not be cached."""
+    if not generations or any(gen is None for gen in generations.values()):
+        return None
+    text = repr((sorted(generations.items()), parts))
+    return f"calendar:{FORMAT}:{name}:{hashlib.sha256(text.encode()).hexdigest()}"
+
+
+def cache_seconds() -> int:
+    return _seconds()
+
+
+def occurrences_of(user_ids: Iterable[int], start: datetime, end: datetime, *,
+                   known_generations: dict | None = None) -> dict[int, list]:
     """Each person's occurrences in ``[start, end)`` of the events they are asked to
     (declined ones included) as tuples of ``FIELDS``, sorted by time; from the cache
     where it holds them, the rest read in one go (``selectors.calendar_rows``)."""
@@ -104,7 +128,11 @@ def occurrences_of(user_ids: Iterable[int], start: datetime, end: datetime) -> d
     seconds = _seconds()
     if not seconds:
         return _expand(calendar_rows(ids, start, end), set(ids), start, end)
-    generations = _generations(ids)
+    generations = {**(known_generations or {})}
+    unknown = [pk for pk in ids if pk not in generations]
+    if unknown:
+        generations.update(_generations(unknown))
+    generations = {pk: generations[pk] for pk in ids}
     keys = {pk: _entry_key(pk, gen, start, end) for pk, gen in generations.items()
             if gen is not None}
     cached = cache.get_many(list(keys.values()))

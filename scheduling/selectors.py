@@ -182,11 +182,13 @@ class Calendars:
     entry)`` one of them as a page or the API shows it: details where the viewer may see
     them, otherwise just "Busy"."""
 
-    def __init__(self, *, viewer, users: Iterable, start: datetime, end: datetime) -> None:
+    def __init__(self, *, viewer, users: Iterable, start: datetime, end: datetime,
+                 generations: dict | None = None) -> None:
         self.viewer = viewer
         self.users = list(users)
         self._found = calendar_cache.occurrences_of(
-            [*(user.pk for user in self.users), viewer.pk], start, end)
+            [*(user.pk for user in self.users), viewer.pk], start, end,
+            known_generations=generations)
         self._asked = {entry[calendar_cache.EVENT_ID] for entry in self._found.get(viewer.pk, ())}
         self._may_see = _viewer_rule(viewer)
         self._busy = _("Busy")

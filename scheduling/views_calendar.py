@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -21,11 +22,11 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import selectors, services
+from . import calendar_cache, selectors, services
 from .calendar_cache import END_TS, START_TS
 from .choices import EventKind, Response
 from .forms_events import REPEAT_FIELDS, EventForm, MoveForm, Scope, TeamForm, event_initial
@@ -280,8 +281,8 @@ def _team_members(request: HttpRequest, form: TeamForm) -> list:
     User = get_user_model()
     data = form.cleaned_data if form.is_valid() else {}
     qs = User.objects.filter(is_active=True).order_by("full_name", "pk")
-    if data.get("users"):
-        return list(qs.filter(pk__in=[u.pk for u in data["users"]])[:MAX_TEAM])
+    if data.get("users"):  # read by the form already: active, in name order
+        return list(data["users"])[:MAX_TEAM]
     department = data.get("department") or request.user.department
     if department is None:
         return [request.user]
@@ -322,6 +323,32 @@ def _team_cell(writer: ChipWriter, calendars: selectors.Calendars, owner,
     return mark_safe("".join(shown))  # noqa: S308 - the writer escapes every value
 
 
+def _team_week(viewer, members: list, days: list[date], day_urls: list[str]) -> list[list[str]]:
+    """Each member's days in the team week as cells of HTML. Kept in the cache under the
+    generations of the calendars shown (the members' and the viewer's: see
+    ``calendar_cache``) and whatever else decides what the viewer may read of them, so a
+    change of any of those is never missed; the page is rebuilt only when one changed."""
+    start, end = _midnight(days[0]), _midnight(days[-1] + timedelta(days=1))
+    generations = calendar_cache.generations([*(m.pk for m in members), viewer.pk])
+    key = calendar_cache.page_key(
+        "team-week", generations, get_language(), timezone.get_current_timezone_name(),
+        viewer.pk, selectors.is_manager(viewer), viewer.department_id, start.isoformat(),
+        TEAM_CELL_ITEMS, [(m.pk, m.department_id) for m in members], day_urls)
+    found = cache.get(key) if key else None
+    if found is not None:
+        return found
+    calendars = selectors.Calendars(viewer=viewer, users=members, start=start, end=end,
+                                    generations=generations)
+    writer = ChipWriter()
+    found = [[str(_team_cell(writer, calendars, member, rows, url))
+              for rows, url in zip(_by_day(calendars.entries(member), days), day_urls,
+                                   strict=True)]
+             for member in members]
+    if key:
+        cache.set(key, found, calendar_cache.cache_seconds())
+    return found
+
+
 @require_GET
 def team_view(request: HttpRequest) -> HttpResponse:
     """Colleagues side by side for a day or a week: busy or free for everyone, details only
@@ -335,13 +362,13 @@ def team_view(request: HttpRequest) -> HttpResponse:
     form = TeamForm(request.GET if (request.GET.get("users") or request.GET.get(
         "department")) else None, initial=initial)
     members = _team_members(request, form)
-    calendars = selectors.Calendars(viewer=request.user, users=members,
-                                    start=_midnight(first), end=_midnight(last))
     days = _days(first, last)
     member_query = urlencode([("users", m.pk) for m in members])
     day_urls = [f"?view=day&date={d.isoformat()}&{member_query}" for d in days]
     rows, columns = [], []
     if view == "day":
+        calendars = selectors.Calendars(viewer=request.user, users=members,
+                                        start=_midnight(first), end=_midnight(last))
         for member in members:
             items = _items([calendars.shown(member, entry)
                             for entry in calendars.entries(member)], request.user)
@@ -349,13 +376,12 @@ def team_view(request: HttpRequest) -> HttpResponse:
                 item.movable = False
             columns.append(_column(day, items, label=member.display_name, user=member))
     else:
-        writer = ChipWriter()
         today = timezone.localdate()
-        for member in members:
+        for member, cells in zip(members, _team_week(request.user, members, days, day_urls),
+                                 strict=True):
             rows.append({"user": member, "cells": [
-                {"today": d == today, "html": _team_cell(writer, calendars, member, found, url)}
-                for d, found, url in zip(days, _by_day(calendars.entries(member), days),
-                                         day_urls, strict=True)]})
+                {"today": d == today, "html": mark_safe(html)}  # noqa: S308 - escaped
+                for d, html in zip(days, cells, strict=True)]})
     keep = {k: request.GET.getlist(k) for k in ("department", "users") if request.GET.get(k)}
     return render(request, "scheduling/calendar/team.html", {
         "view": view, "day": day, "first": first, "last": last - timedelta(days=1),

@@ -177,3 +177,59 @@ def test_ranges_are_cached_apart(organizer):
         [organizer.pk], WEEK[0] + timedelta(days=7), WEEK[1] + timedelta(days=7))
     assert [e[5] for e in week[organizer.pk]] == ["周例会"]
     assert [e[5] for e in following[organizer.pk]] == ["下周例会"]
+
+
+# --- the team week, kept whole ------------------------------------------------------------
+
+def team_week(client, *members):
+    from django.urls import reverse
+
+    query = "&".join(f"users={m.pk}" for m in members)
+    response = client.get(reverse("scheduling:team") + f"?view=week&date=2026-03-02&{query}")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_team_week_is_built_once_until_a_calendar_in_it_changes(organizer, guest, login,
+                                                                    commit):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    viewer = UserFactory(full_name="赵经理", role=Role.MANAGER)
+    event = EventFactory(organizer=organizer, title="周例会", attendees=[guest])
+    client = login(viewer)
+    with CaptureQueriesContext(connection) as first:
+        assert "周例会" in team_week(client, organizer, guest)
+    with CaptureQueriesContext(connection) as again:
+        assert team_week(client, organizer, guest).count('title="周例会"') == 2
+    assert not any("scheduling_attendance" in q["sql"] for q in again.captured_queries)
+    assert any("scheduling_attendance" in q["sql"] for q in first.captured_queries)
+
+    commit(services.event_update, event_id=event.pk, by=organizer,
+           expected_version=event.version, title="月例会")
+    page = team_week(client, organizer, guest)
+    assert page.count('title="月例会"') == 2 and "周例会" not in page
+
+
+def test_the_cached_team_week_follows_what_the_viewer_may_see(db, login, commit):
+    from staff.models import Department
+
+    works, desk = (Department.objects.create(name=n, code=c)
+                   for n, c in (("工程部", "works"), ("客服部", "desk")))
+    tech = UserFactory(full_name="李工", role=Role.SERVICE_STAFF, department=works)
+    viewer = UserFactory(full_name="王前台", role=Role.FRONT_DESK, department=desk)
+    EventFactory(organizer=tech, title="检修水泵")
+    client = login(viewer)
+    assert "检修水泵" not in team_week(client, tech)  # another department: busy only
+    viewer.department = works
+    viewer.save()
+    assert "检修水泵" in team_week(login(viewer), tech)  # now the same department
+    tech.department = desk
+    tech.save()
+    assert "检修水泵" not in team_week(login(viewer), tech)
+    EventFactory(organizer=tech, title="交接班", attendees=[viewer],
+                 start=at("2026-03-03 09:00"), end=at("2026-03-03 10:00"))
+    # Created in bulk (no signals) by the factory: dropped here as the services would.
+    commit(calendar_cache.forget, [tech.pk, viewer.pk])
+    page = team_week(login(viewer), tech)
+    assert "交接班" in page and "检修水泵" not in page  # invited to one, not the other
