@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Count, DateTimeField, F, IntegerField, Prefetch, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -110,21 +111,31 @@ def _list_page(request: HttpRequest, params: QueryDict, *, save_form=None,
 
 # --- The dispatcher board ------------------------------------------------------------------
 
+def _most_urgent(qs) -> list[dict]:
+    """The values (``rows.VALUES``) of each board column's most urgent tickets in ``qs``:
+    at most ``CARDS_PER_COLUMN`` a column, soonest resolution due first (tickets without a
+    due time last). On PostgreSQL one statement walks the (status, resolve_due, id) index
+    once per column (a lateral join over the columns' states); elsewhere (SQLite, the
+    embedded set-up) one bounded query per column."""
+    order = (F("resolve_due").asc(nulls_last=True), "id")
+    if connection.vendor != "postgresql":
+        ids = [pk for status in BOARD_COLUMNS for pk in qs.filter(status=status).order_by(
+            *order).values_list("id", flat=True)[:CARDS_PER_COLUMN]]
+        return list(row_values(Ticket.objects.filter(pk__in=ids)))
+    column = row_values(qs.filter(status=RawSQL("board_column.status", ())).order_by(*order))
+    sql, params = column[:CARDS_PER_COLUMN].query.sql_with_params()
+    names = list(column.query.values_select)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT card.* FROM unnest(%s::varchar[]) AS board_column(status) "  # noqa: S608
+            f"CROSS JOIN LATERAL ({sql}) AS card", [list(BOARD_COLUMNS), *params])
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
 def _board_columns(qs, *, now, paths: dict[int, str]) -> list[dict]:
-    """Each column's count (one grouped query) and its most urgent cards: at most
-    ``CARDS_PER_COLUMN`` a column, soonest resolution due first (tickets without a due time
-    last), picked in one statement of one bounded query per column that walks the
-    (status, resolve_due, id) index, then read with their relations in one more.
-    """
+    """Each column's count (one grouped query) and its most urgent cards (one more)."""
     counts = dict(qs.order_by().values_list("status").annotate(n=Count("id")))
-    urgent = [qs.filter(status=status).order_by(F("resolve_due").asc(nulls_last=True), "id")
-              .values_list("id", flat=True)[:CARDS_PER_COLUMN] for status in BOARD_COLUMNS]
-    if connection.features.supports_slicing_ordering_in_compound:
-        ids = list(urgent[0].union(*urgent[1:], all=True))
-    else:  # SQLite (the embedded set-up): one bounded query per column
-        ids = [pk for column in urgent for pk in column]
-    cards = ticket_rows(list(row_values(Ticket.objects.filter(pk__in=ids))), now=now,
-                        people=False, paths=paths)
+    cards = ticket_rows(_most_urgent(qs), now=now, people=False, paths=paths)
     by_status: dict[str, list] = {s: [] for s in BOARD_COLUMNS}
     for card in sorted(cards, key=lambda t: (t.resolve_due is None, t.resolve_due or now,
                                              t.created_at, t.pk)):
