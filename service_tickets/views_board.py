@@ -27,6 +27,9 @@ from .selectors import ticket_list_for_user
 BOARD_COLUMNS = [Status.NEW, Status.REOPENED, Status.DISPATCHED, Status.ACCEPTED,
                  Status.IN_PROGRESS, Status.ON_HOLD, Status.DONE]
 CARDS_PER_COLUMN = 12
+# A column counts its tickets up to this many and then shows "999+": counting a backlog of
+# tens of thousands on every refresh costs more than the rest of the board.
+COUNT_CAP = 999
 MY_PAGE_SIZE = 20
 _FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 # Joined: few, small tables. The room and the person are read by primary key in one query
@@ -132,16 +135,34 @@ def _most_urgent(qs) -> list[dict]:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+def _column_counts(qs) -> dict[str, int]:
+    """How many tickets of ``qs`` each column holds, counted up to ``COUNT_CAP + 1`` (more
+    means "999+"): on PostgreSQL one statement reads at most that many index entries per
+    column; elsewhere one grouped count."""
+    if connection.vendor != "postgresql":
+        counts = dict(qs.order_by().values_list("status").annotate(n=Count("id")))
+        return {status: min(n, COUNT_CAP + 1) for status, n in counts.items()}
+    column = qs.filter(status=RawSQL("board_column.status", ())).order_by().values("id")
+    sql, params = column[:COUNT_CAP + 1].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT board_column.status, (SELECT count(*) FROM "  # noqa: S608
+            f"({sql}) AS capped) FROM unnest(%s::varchar[]) AS board_column(status)",
+            [*params, list(BOARD_COLUMNS)])
+        return dict(cursor.fetchall())
+
+
 def _board_columns(qs, *, now, paths: dict[int, str]) -> list[dict]:
-    """Each column's count (one grouped query) and its most urgent cards (one more)."""
-    counts = dict(qs.order_by().values_list("status").annotate(n=Count("id")))
+    """Each column's count (capped) and its most urgent cards: two statements."""
+    counts = _column_counts(qs)
     cards = ticket_rows(_most_urgent(qs), now=now, people=False, paths=paths)
     by_status: dict[str, list] = {s: [] for s in BOARD_COLUMNS}
     for card in sorted(cards, key=lambda t: (t.resolve_due is None, t.resolve_due or now,
                                              t.created_at, t.pk)):
         by_status.setdefault(card.status, []).append(card)
-    return [{"status": s, "label": Status(s).label, "count": counts.get(s, 0),
-             "cards": by_status[s]} for s in BOARD_COLUMNS]
+    return [{"status": s, "label": Status(s).label, "count": min(counts.get(s, 0), COUNT_CAP),
+             "capped": counts.get(s, 0) > COUNT_CAP, "cards": by_status[s]}
+            for s in BOARD_COLUMNS]
 
 
 @require_http_methods(["GET", "POST"])

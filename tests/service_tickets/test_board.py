@@ -101,6 +101,23 @@ def test_a_long_column_shows_its_most_urgent_and_links_to_the_list(
     assert 'data-testid="more-new"' in response.content.decode()
 
 
+def test_a_column_counts_up_to_its_cap_then_says_more(world, login, monkeypatch):
+    from service_tickets import views_board
+
+    monkeypatch.setattr(views_board, "COUNT_CAP", 3)
+    for _ in range(5):
+        make(world)
+    make(world, status="in_progress", assignee=world["tech"])
+    response = login(world["dispatcher"]).get(reverse("tickets:board"))
+    columns = {c["status"]: c for c in response.context["columns"]}
+    assert (columns["new"]["count"], columns["new"]["capped"]) == (3, True)
+    assert (columns["in_progress"]["count"], columns["in_progress"]["capped"]) == (1, False)
+    html = response.content.decode()
+    assert 'data-testid="count-new" title="多于 3">3+<' in html
+    assert 'data-testid="count-in_progress">1<' in html
+    assert "多于 3 个，请在列表中查看…" in html
+
+
 def test_overdue_cards_are_red_at_risk_amber_and_held_ones_neither(world, login):
     now = timezone.now()
     late = make(world, status="in_progress", assignee=world["tech"],
