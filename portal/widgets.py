@@ -12,8 +12,11 @@ The endpoint answers ``GET <url>?q=<text>`` with ``{"results": [{"id": …, "lab
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,6 +28,9 @@ class _SearchPickerMixin:
         super().__init__(attrs, choices)
         self.search_url = search_url
         self.placeholder = placeholder
+        # The objects the field's validation read for the submitted values (see
+        # ``RemembersChosen``): labelled from these, the chosen need no second query.
+        self.chosen_objects: dict[str, object] = {}
 
     def use_required_attribute(self, initial) -> bool:
         # The script hides the select: a required one would block the submit with no visible
@@ -60,6 +66,9 @@ class _SearchPickerMixin:
         field = getattr(self.choices, "field", None)
         if field is None:  # plain choices, already in memory
             return [(key, label) for key, label in self.choices if str(key) in wanted]
+        if self.chosen_objects and all(raw in self.chosen_objects for raw in wanted):
+            return [self.choices.choice(self.chosen_objects[raw])
+                    for raw in dict.fromkeys(wanted)]
         queryset = self.choices.queryset
         key = field.to_field_name or queryset.model._meta.pk.name
         model_field = queryset.model._meta.get_field(key)
@@ -87,10 +96,23 @@ class _SearchPickerMixin:
         }
         return context
 
+    def _select(self, context) -> SafeString:
+        """The ``<select>`` with the chosen options, as Django's widget templates write it
+        (built here: a template per option cost more than the rest of a page)."""
+        widget = context["widget"]
+        options = []
+        for _group, choices, _index in widget["optgroups"]:
+            options.extend(
+                format_html('<option value="{}"{}>{}</option>', str(option["value"]),
+                            flatatt(option["attrs"]), option["label"])
+                for option in choices)
+        return format_html('<select name="{}"{}>{}</select>', widget["name"],
+                           flatatt(widget["attrs"]), SafeString("".join(options)))
+
     def render(self, name, value, attrs=None, renderer=None):
         context = self.get_context(name, value, attrs)
         picker = context["widget"]["picker"]
-        select = self._render(self.template_name, context, renderer)
+        select = self._select(context)
         invalid = " is-invalid" if picker["invalid"] else ""
         # ``is-invalid`` on the wrapper lets Bootstrap show the field's error after it.
         return format_html(
@@ -108,6 +130,19 @@ class _SearchPickerMixin:
             remove=_("Remove %(label)s"), empty=_("No matches."),
             error=_("The search did not work. Try again."), select=select, id=picker["id"],
             url=picker["url"], placeholder=self.placeholder or _("Type to search…"))
+
+
+class RemembersChosen:
+    """For a model choice field with a search picker: the objects its validation read are
+    handed to the widget, which labels the chosen options from them."""
+
+    def clean(self, value):
+        result = super().clean(value)
+        if isinstance(self.widget, _SearchPickerMixin):
+            found = result if isinstance(result, (list, tuple, QuerySet)) else (
+                [result] if result is not None else [])
+            self.widget.chosen_objects = {str(self.prepare_value(obj)): obj for obj in found}
+        return result
 
 
 class SearchSelect(_SearchPickerMixin, forms.Select):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from owners.models import Party, Room
-from portal.widgets import SearchSelect, SearchSelectMultiple
+from portal.widgets import RemembersChosen, SearchSelect, SearchSelectMultiple
 from service_tickets.models import Ticket
 from staff.models import Department
 
@@ -37,7 +37,7 @@ class Scope:
                (ALL, _("All occurrences"))]
 
 
-class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
+class StaffMultipleChoiceField(RemembersChosen, forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         return pickers.staff_label(obj)
 
@@ -53,11 +53,12 @@ class _LabelledByPicker:
         return self.label_from(obj)
 
 
-class PickedChoiceField(_LabelledByPicker, forms.ModelChoiceField):
+class PickedChoiceField(RemembersChosen, _LabelledByPicker, forms.ModelChoiceField):
     """One owner, room or ticket."""
 
 
-class PickedMultipleChoiceField(_LabelledByPicker, forms.ModelMultipleChoiceField):
+class PickedMultipleChoiceField(RemembersChosen, _LabelledByPicker,
+                                forms.ModelMultipleChoiceField):
     """Several owners or occupants."""
 
 

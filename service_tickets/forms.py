@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from owners.models import Estate, Party, Room
-from portal.widgets import SearchSelect
+from portal.widgets import RemembersChosen, SearchSelect
 from staff.models import Department
 
 from . import notices
@@ -57,7 +57,7 @@ class _CategoryIterator(forms.models.ModelChoiceIterator):
             yield self.choice(obj)
 
 
-class StaffChoiceField(forms.ModelChoiceField):
+class StaffChoiceField(RemembersChosen, forms.ModelChoiceField):
     """A colleague, picked by searching (the page holds only the one chosen)."""
 
     def label_from_instance(self, obj) -> str:

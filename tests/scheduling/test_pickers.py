@@ -350,3 +350,28 @@ def test_the_team_chooser_renders_only_the_chosen_colleagues(login, front_desk, 
     assert "陈建国 · 客户服务中心" in users
     assert not STAFF_NAME.search(page)
     assert "js/picker.js" in page
+
+
+def test_the_chosen_are_labelled_from_what_validation_read(front_desk, dispatcher,
+                                                           django_assert_num_queries):
+    """A bound form validates its chosen colleagues with one query; showing them again
+    costs none, and the select holds exactly what Django's templates would write."""
+    from scheduling.forms_events import TeamForm
+
+    form = TeamForm({"users": [str(dispatcher.pk), str(front_desk.pk)]})
+    assert form.is_valid()
+    with django_assert_num_queries(0):
+        html = str(form["users"])
+    select = select_html(html, "users")
+    assert select.startswith('<select name="users"') and " multiple" in select
+    assert f'<option value="{dispatcher.pk}" selected>陈建国 · 客户服务中心</option>' in select
+    assert select.count("<option") == 2
+
+
+def test_a_refused_choice_is_dropped_and_the_valid_ones_kept_on_the_page(front_desk):
+    from scheduling.forms_events import TeamForm
+
+    form = TeamForm({"users": [str(front_desk.pk), "999999"]})
+    assert not form.is_valid()
+    select = select_html(str(form["users"]), "users")
+    assert select.count("<option") == 1 and f'value="{front_desk.pk}" selected' in select
