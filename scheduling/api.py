@@ -196,6 +196,28 @@ class _ScopedUser(serializers.PrimaryKeyRelatedField):
         return self.selector(user=self.context["request"].user)
 
 
+class _Colleagues(serializers.ManyRelatedField):
+    """Active colleagues by id, read in one query (the stock field reads one per id)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) or not hasattr(data, "__iter__"):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        if not self.allow_empty and len(data) == 0:
+            self.fail("empty")
+        child = self.child_relation
+        ids = []
+        for value in data:
+            if isinstance(value, bool) or not isinstance(value, (int, str)) or \
+                    not str(value).isdigit():
+                child.fail("incorrect_type", data_type=type(value).__name__)
+            ids.append(int(value))
+        found = {user.pk: user for user in child.get_queryset().filter(pk__in=set(ids))}
+        for pk in ids:
+            if pk not in found:
+                child.fail("does_not_exist", pk_value=pk)
+        return [found[pk] for pk in dict.fromkeys(ids)]
+
+
 class EventWriteSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=EventKind.choices)
     title = serializers.CharField(max_length=120)
@@ -207,8 +229,10 @@ class EventWriteSerializer(serializers.Serializer):
     rrule = serializers.CharField(max_length=300, required=False, allow_blank=True,
                                   help_text="RFC 5545 RRULE value, e.g. FREQ=WEEKLY;BYDAY=MO")
     private = serializers.BooleanField(required=False, default=False)
-    attendees = serializers.PrimaryKeyRelatedField(
-        many=True, required=False, queryset=User.objects.filter(is_active=True))
+    attendees = _Colleagues(
+        required=False,
+        child_relation=serializers.PrimaryKeyRelatedField(
+            queryset=User.objects.filter(is_active=True)))
     party = _ScopedUser(party_list_for_user)
     room = _ScopedUser(room_list_for_user)
     ticket = _ScopedUser(ticket_list_for_user)

@@ -228,3 +228,48 @@ def test_attendances_are_only_my_own_and_cost_the_same_with_more(login, team):
     assert count() == few
     pending = client.get(reverse("attendance-list"), {"response": "pending"}).json()
     assert len(pending["results"]) == 7
+
+
+# --- attendees ------------------------------------------------------------------------------
+
+def test_attendees_are_read_in_one_query_whatever_their_number(login, team):
+    from tests.staff.factories import UserFactory
+
+    many = [u.pk for u in UserFactory.create_batch(6)]
+    with CaptureQueriesContext(connection) as captured:
+        response = login(team["dispatcher"]).post(
+            LIST, new_event(attendees=many), content_type="application/json")
+    assert response.status_code == 201, response.json()
+    reads = [q for q in captured.captured_queries if q["sql"].startswith(
+        'SELECT "staff_user"') and '"staff_user"."id" IN' in q["sql"]]
+    assert len(reads) == 1
+    assert Attendance.objects.filter(event_id=response.json()["id"]).count() == 7
+
+
+@pytest.mark.parametrize(("attendees", "message"), [
+    ([999999], "999999"),
+    (["abc"], "str"),
+    ([1.5], "float"),
+    ("12", "列表"),
+])
+def test_bad_attendees_are_refused_with_the_reason(login, team, attendees, message):
+    response = login(team["dispatcher"]).post(LIST, new_event(attendees=attendees),
+                                              content_type="application/json")
+    assert response.status_code == 400
+    assert message in str(response.json()["attendees"])
+    assert not Event.objects.filter(title="周例会").exists()
+
+
+def test_a_former_colleague_cannot_be_invited_and_repeats_count_once(login, team):
+    from tests.staff.factories import UserFactory
+
+    gone = UserFactory(is_active=False)
+    client = login(team["dispatcher"])
+    refused = client.post(LIST, new_event(attendees=[gone.pk]),
+                          content_type="application/json")
+    assert refused.status_code == 400 and str(gone.pk) in str(refused.json()["attendees"])
+    twice = client.post(LIST, new_event(attendees=[team["desk"].pk, str(team["desk"].pk)],
+                                        confirm_conflicts=True),
+                        content_type="application/json")
+    assert twice.status_code == 201, twice.json()
+    assert Attendance.objects.filter(event_id=twice.json()["id"]).count() == 2
