@@ -213,7 +213,8 @@ class RoomViewSet(_Writable):
                                           filters={k: params.get(k) for k in _ROOM_FILTERS})
         if params.get("q"):
             query = search.parse(params["q"])
-            qs = qs.filter(pk__in=[r.pk for r in search.search_rooms(query, limit=50)])
+            qs = qs.filter(pk__in=[r.pk for r in search.search_rooms(
+                query, limit=50, within=selectors.room_limits(self.request.user))])
         return qs
 
 
@@ -233,7 +234,8 @@ class PartyViewSet(_Writable):
             k: params.get(k) for k in ("estate", "building", "role", "tag", "kind")})
         qs = qs.prefetch_related("phones", "vehicles")
         if params.get("q"):
-            found = search.search_parties(search.parse(params["q"]), limit=50)
+            found = search.search_parties(search.parse(params["q"]), limit=50,
+                                           within=selectors.party_limits(self.request.user))
             qs = qs.filter(pk__in=[p.pk for p in found])
         return qs
 

@@ -10,21 +10,23 @@ from uploads.access import register_access_rule
 
 from . import search as owner_search
 from .models import Occupancy, Ownership, Room, ServiceDocument
-from .selectors import current_q
+from .selectors import current_q, party_limits, room_limits
 
 
 def _search(user, text: str, limit: int) -> list[search.SearchHit]:
     query = owner_search.parse(text)
     hits = []
     if user.has_perm("owners.view_party"):
-        for party in owner_search.search_parties(query, limit=limit):
+        for party in owner_search.search_parties(
+                query, limit=limit, within=party_limits(user)):
             phone = party.primary[0].display if party.primary else ""
             hits.append(search.SearchHit(
                 kind=_("Owner or occupant"), label=party.name,
                 detail=" · ".join(filter(None, [phone, party.id_masked])),
                 url=reverse("owners:party_detail", args=[party.pk]), icon="person"))
     if user.has_perm("owners.view_room"):
-        for room in owner_search.search_rooms(query, limit=limit):
+        for room in owner_search.search_rooms(query, limit=limit,
+                                               within=room_limits(user)):
             hits.append(search.SearchHit(
                 kind=_("Room"), label=room.code, detail=room.estate.name,
                 url=reverse("owners:room_detail", args=[room.pk]), icon="house-door"))

@@ -103,8 +103,10 @@ def _party_base() -> QuerySet[Party]:
         Prefetch("phones", queryset=Phone.objects.filter(is_primary=True), to_attr="primary"))
 
 
-def search_parties(query: SearchQuery, *, limit: int = 10) -> list[Party]:
-    """Parties matching any reading, most specific readings first, without duplicates."""
+def search_parties(query: SearchQuery, *, limit: int = 10,
+                   within: Q | None = None) -> list[Party]:
+    """Parties matching any reading, most specific readings first, without duplicates;
+    only those ``within`` limits where given (``selectors.party_limits``)."""
     found: dict[int, Party] = {}
 
     def take(qs: QuerySet[Party]) -> None:
@@ -113,7 +115,7 @@ def search_parties(query: SearchQuery, *, limit: int = 10) -> list[Party]:
         for party in qs[: limit - len(found)]:
             found.setdefault(party.pk, party)
 
-    base = _party_base()
+    base = _party_base() if within is None else _party_base().filter(within)
     if query.id_hash:
         take(base.filter(id_hash=query.id_hash))
     if query.phone_e164:
@@ -138,8 +140,13 @@ def search_parties(query: SearchQuery, *, limit: int = 10) -> list[Party]:
     return list(found.values())
 
 
-def search_rooms(query: SearchQuery, *, limit: int = 10) -> list[Room]:
+def search_rooms(query: SearchQuery, *, limit: int = 10,
+                 within: Q | None = None) -> list[Room]:
+    """Rooms by code or number; only those ``within`` limits where given
+    (``selectors.room_limits``)."""
     base = Room.objects.select_related("estate")
+    if within is not None:
+        base = base.filter(within)
     condition = Q()
     if query.room_code:
         condition |= Q(code=query.room_code)

@@ -6,6 +6,8 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from portal import scopes
+
 from .models import Activity, Occupancy, Ownership, Party, Phone, Room, ServiceDocument
 
 
@@ -16,6 +18,34 @@ def current_q(prefix: str = "") -> Q:
 
 def _can_view(user) -> bool:
     return user.has_perm("owners.view_party")
+
+
+EVERY_ESTATE = "owners.view_every_estate"
+
+
+def room_limits(user) -> Q | None:
+    """``None`` for users who see every estate's rooms; for the others (service staff) the
+    rooms of their own patch (``portal.scopes``: their territories' estates and
+    buildings)."""
+    if user.has_perm(EVERY_ESTATE):
+        return None
+    return scopes.room_scope(user)
+
+
+def party_limits(user) -> Q | None:
+    """``None`` for users who see everybody; for the others the people who own or live in
+    a room of their patch now."""
+    rooms = room_limits(user)
+    if rooms is None:
+        return None
+    within = Room.objects.filter(rooms).values("pk")
+    return (Q(pk__in=Ownership.objects.filter(current_q(), room__in=within).values("party_id"))
+            | Q(pk__in=Occupancy.objects.filter(current_q(), room__in=within)
+                .values("party_id")))
+
+
+def _limited(qs: QuerySet, limits: Q | None) -> QuerySet:
+    return qs if limits is None else qs.filter(limits)
 
 
 def party_list_for_user(*, user, filters: dict | None = None) -> QuerySet[Party]:
@@ -46,14 +76,15 @@ def party_list_for_user(*, user, filters: dict | None = None) -> QuerySet[Party]
         qs = qs.filter(tags=filters["tag"])
     if filters.get("kind"):
         qs = qs.filter(kind=filters["kind"])
-    return qs
+    return _limited(qs, party_limits(user))
 
 
 def party_get_for_user(*, user, pk) -> Party:
     if not _can_view(user):
         raise Http404
     try:
-        return Party.objects.select_related("primary_contact").prefetch_related(
+        return _limited(Party.objects, party_limits(user)).select_related(
+            "primary_contact").prefetch_related(
             "phones", "vehicles", "pets", "tags", "committee_posts__committee__estate",
         ).get(pk=pk)
     except (Party.DoesNotExist, ValueError) as exc:
@@ -74,15 +105,15 @@ def room_list_for_user(*, user, filters: dict | None = None) -> QuerySet[Room]:
         qs = qs.exclude(Exists(Ownership.objects.filter(current_q(), room=OuterRef("pk"))))
     elif occupancy == "has_occupants":
         qs = qs.filter(Exists(Occupancy.objects.filter(current_q(), room=OuterRef("pk"))))
-    return qs
+    return _limited(qs, room_limits(user))
 
 
 def room_get_for_user(*, user, pk) -> Room:
     if not user.has_perm("owners.view_room"):
         raise Http404
     try:
-        return Room.objects.select_related("estate", "building", "unit",
-                                           "primary_contact").get(pk=pk)
+        return _limited(Room.objects, room_limits(user)).select_related(
+            "estate", "building", "unit", "primary_contact").get(pk=pk)
     except (Room.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
 

@@ -12,7 +12,7 @@ from django.utils.text import Truncator
 
 from owners import search as owner_search
 from owners.models import Party, Phone, Room
-from owners.selectors import party_list_for_user, room_list_for_user
+from owners.selectors import party_limits, party_list_for_user, room_list_for_user
 from portal.search import prefix_range
 from service_tickets.models import Ticket
 from service_tickets.selectors import ticket_list_for_user
@@ -86,7 +86,8 @@ def staff_search(*, query: str, limit: int = MAX_RESULTS) -> list:
 def party_search(*, user, query: str, limit: int = MAX_RESULTS) -> list[Party]:
     """Owners and occupants by the owners area's own search (name, pinyin, phone or its
     tail, plate, ID number), kept to those the user may see, most specific first."""
-    found = owner_search.search_parties(owner_search.parse(query), limit=limit)
+    found = owner_search.search_parties(owner_search.parse(query), limit=limit,
+                                        within=party_limits(user))
     if not found:
         return []
     allowed = {p.pk: p for p in party_choices(user=user).filter(pk__in=[p.pk for p in found])}

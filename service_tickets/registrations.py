@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from owners import timeline
-from portal import dashboard, navigation
+from portal import dashboard, navigation, scopes
 from uploads.access import register_access_rule
 
 from .choices import OPEN_STATUSES, FollowUpOutcome, Status
@@ -136,3 +136,17 @@ def _may_see_ticket_file(user, ticket) -> bool:
 
 
 register_access_rule(Ticket, _may_see_ticket_file)
+
+
+def _territory_rooms(user):
+    """The rooms of the user's territories: in their whole estates or their buildings."""
+    from .models import Territory
+
+    mine = Territory.objects.filter(members=user)
+    return (Q(estate_id__in=Territory.estates.through.objects.filter(territory__in=mine)
+              .values("estate_id"))
+            | Q(building_id__in=Territory.buildings.through.objects.filter(territory__in=mine)
+                .values("building_id")))
+
+
+scopes.register_room_scope(_territory_rooms)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from owners import search as owner_search
 from owners.models import Occupancy, Ownership
-from owners.selectors import current_q
+from owners.selectors import current_q, party_limits, room_limits
 
 from . import notices, services
 from .choices import OPEN_STATUSES
@@ -102,8 +102,11 @@ def lookup(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     raw = request.GET.get("q", "")[:60]
     query = owner_search.parse(raw)
-    people = owner_search.search_parties(query, limit=8) if query.text else []
-    rooms = owner_search.search_rooms(query, limit=8) if query.text else []
+    user = request.user
+    people = owner_search.search_parties(query, limit=8, within=party_limits(user)) \
+        if query.text else []
+    rooms = owner_search.search_rooms(query, limit=8, within=room_limits(user)) \
+        if query.text else []
     links: dict[int, list] = {}
     ids = [p.pk for p in people]
     if ids:

@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from owners import search as owner_search
+from owners.selectors import party_limits, room_limits
 from portal.pagination import keyset_page
 from uploads.models import StoredFile
 
@@ -335,14 +336,16 @@ def event_search(request: HttpRequest) -> HttpResponse:
     if data.get("party"):
         people, narrowed = [data["party"]], True
     elif data.get("person"):
-        people = owner_search.search_parties(owner_search.parse(data["person"]), limit=10)
+        people = owner_search.search_parties(owner_search.parse(data["person"]), limit=10,
+                                             within=party_limits(request.user))
         narrowed = True
     if narrowed:
         qs = qs.filter(ticket__party_id__in=[p.pk for p in people])
     if data.get("room_id"):
         rooms = [data["room_id"]]
     elif data.get("room"):
-        rooms = owner_search.search_rooms(owner_search.parse(data["room"]), limit=10)
+        rooms = owner_search.search_rooms(owner_search.parse(data["room"]), limit=10,
+                                          within=room_limits(request.user))
     if data.get("room_id") or data.get("room"):
         qs = qs.filter(ticket__room_id__in=[r.pk for r in rooms])
         narrowed = True

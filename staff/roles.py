@@ -16,10 +16,11 @@ logger = logging.getLogger(__name__)
 
 # Reading everything about rooms and people (IDs stay masked: owners.view_full_id is apart).
 OWNERS_READ = [
-    f"owners.view_{model}"
-    for model in ["estate", "building", "unit", "room", "party", "phone", "vehicle", "pet",
-                  "ownership", "occupancy", "activity", "tag", "committee",
-                  "committeemember", "committeemeeting"]
+    *(f"owners.view_{model}"
+      for model in ["estate", "building", "unit", "room", "party", "phone", "vehicle", "pet",
+                    "ownership", "occupancy", "activity", "tag", "committee",
+                    "committeemember", "committeemeeting"]),
+    "owners.view_every_estate",  # service staff see only their territories' owners
 ]
 
 # The desk and dispatchers log, dispatch, close and reopen tickets of every territory.

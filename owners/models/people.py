@@ -85,6 +85,8 @@ class Party(VersionedModel):
         permissions = [
             ("view_full_id", _("Can see full ID numbers")),
             ("export_party", _("Can export owners and occupants")),
+            ("view_every_estate", _("Can see the owners and rooms of every estate (without "
+                                    "it, only those of one's own territories)")),
         ]
 
     def __str__(self) -> str:

@@ -158,7 +158,8 @@ def test_export_without_full_id_permission_masks(manager, login):
 
     PartyFactory(name="李四", id_number=ID)
     manager.user_permissions.add(Permission.objects.get(codename="export_party"),
-                                 Permission.objects.get(codename="view_party"))
+                                 Permission.objects.get(codename="view_party"),
+                                 Permission.objects.get(codename="view_every_estate"))
     manager.groups.clear()
     manager = type(manager).objects.get(pk=manager.pk)
     _unused, sheet = _export(login(manager), reverse("owners:party_export"))

@@ -142,7 +142,10 @@ def test_owner_timelines_show_tickets_only_to_those_who_may_see_them(world, clie
     assert str(ticket.pk) in entries(world["desk"])
     assert str(ticket.pk) in entries(world["tech"])  # the ticket's territory is theirs
     assert str(ticket.pk) not in entries(world["outsider"])
-    # Service staff of another territory read the owner's page, without that ticket on it.
+    # Service staff see the owners of their own territories only.
     client.force_login(world["outsider"])
+    assert client.get(reverse("owners:party_detail",
+                              args=[world["party"].pk])).status_code == 404
+    client.force_login(world["tech"])
     page = client.get(reverse("owners:party_detail", args=[world["party"].pk]))
-    assert page.status_code == 200 and ticket.number not in page.content.decode()
+    assert page.status_code == 200 and ticket.number in page.content.decode()
