@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from portal.rendering import once_per_render
+
 from ..choices import Response
 
 register = template.Library()
@@ -118,19 +120,13 @@ class ChipWriter:
                 f"</span> {icons}{title}{place}{resize}</a>")
 
 
-def writer_for(context) -> ChipWriter:
-    """The page's writer, made at its first chip (kept for the rest of the render)."""
-    writer = context.render_context.get(ChipWriter)
-    if writer is None:
-        writer = context.render_context[ChipWriter] = ChipWriter()
-    return writer
-
-
 @register.simple_tag(takes_context=True)
 def calendar_chip(context, item) -> SafeString:
-    return mark_safe(writer_for(context).chip(item))  # noqa: S308 - every value escaped
+    return mark_safe(  # noqa: S308 - every value escaped
+        once_per_render(context, ChipWriter).chip(item))
 
 
 @register.simple_tag(takes_context=True)
 def calendar_event(context, item, draggable=False) -> SafeString:
-    return mark_safe(writer_for(context).event(item, draggable))  # noqa: S308 - escaped
+    return mark_safe(  # noqa: S308 - every value escaped
+        once_per_render(context, ChipWriter).event(item, draggable))

@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from portal.formatting import date_formatter
+from portal.rendering import once_per_render
 
 from ..choices import Priority, Status
 
@@ -91,20 +92,13 @@ class TicketWriter:
             f'<td>{escape(ticket.assignee_name or "—")}</td><td>{due}</td></tr>')
 
 
-def writer_for(context) -> TicketWriter:
-    """The page's writer, made at its first card or row (kept for the rest of the
-    render)."""
-    writer = context.render_context.get(TicketWriter)
-    if writer is None:
-        writer = context.render_context[TicketWriter] = TicketWriter()
-    return writer
-
-
 @register.simple_tag(takes_context=True)
 def ticket_card(context, ticket) -> SafeString:
-    return mark_safe(writer_for(context).card(ticket))  # noqa: S308 - every value escaped
+    return mark_safe(  # noqa: S308 - every value escaped
+        once_per_render(context, TicketWriter).card(ticket))
 
 
 @register.simple_tag(takes_context=True)
 def ticket_row(context, ticket) -> SafeString:
-    return mark_safe(writer_for(context).row(ticket))  # noqa: S308 - every value escaped
+    return mark_safe(  # noqa: S308 - every value escaped
+        once_per_render(context, TicketWriter).row(ticket))
