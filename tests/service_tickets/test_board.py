@@ -543,3 +543,14 @@ def test_a_list_row_shows_the_full_category_the_caller_the_assignee_and_overdue(
                     re.S).group(0)
     assert "水电维修 › 漏水" in row and "刘旭" in row and "李师傅" in row
     assert 'data-testid="overdue-row"' in row and world["room"].code in row
+
+
+def test_filter_options_are_escaped_and_the_chosen_one_selected(world, login):
+    odd = TerritoryFactory(name='<b>"三区"</b>')
+    page = login(world["dispatcher"]).get(reverse("tickets:list"),
+                                          {"territory": odd.pk, "priority": "high"})
+    html = page.content.decode()
+    assert f'<option value="{odd.pk}" selected>&lt;b&gt;&quot;三区&quot;&lt;/b&gt;</option>' in html
+    assert '<option value="high" selected>' in html and "<b>" not in html
+    bad = login(world["dispatcher"]).get(reverse("tickets:list"), {"priority": "soon"})
+    assert 'class="form-select is-invalid" name="priority"' in bad.content.decode()
