@@ -204,9 +204,10 @@ AUTHENTICATION_BACKENDS = [
 PERMISSIONS_CACHE_SECONDS = env.int("PERMISSIONS_CACHE_SECONDS",
                                     default=300 if REDIS_URL else 0)
 # Each person's calendar for a range, between requests (dropped when their events change;
-# see scheduling.calendar_cache). Only with Redis: one cache every process clears.
+# see scheduling.calendar_cache). Only with Redis: one cache every process clears. Should
+# Redis miss a drop (unreachable at that moment), an entry is still renewed after this long.
 CALENDAR_CACHE_SECONDS = env.int("CALENDAR_CACHE_SECONDS",
-                                 default=24 * 3600 if REDIS_URL else 0)
+                                 default=15 * 60 if REDIS_URL else 0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -233,3 +233,15 @@ def test_the_cached_team_week_follows_what_the_viewer_may_see(db, login, commit)
     commit(calendar_cache.forget, [tech.pk, viewer.pk])
     page = team_week(login(viewer), tech)
     assert "交接班" in page and "检修水泵" not in page  # invited to one, not the other
+
+
+def test_with_the_cache_unreachable_calendars_are_read_from_the_database(
+        organizer, monkeypatch):
+    """Redis errors are swallowed (the cache answers nothing and stores nothing): every
+    read then goes to the database and nothing is kept."""
+    EventFactory(organizer=organizer, title="周例会")
+    monkeypatch.setattr(calendar_cache.cache, "get_many", lambda keys: {})
+    monkeypatch.setattr(calendar_cache.cache, "add", lambda *args, **kwargs: None)
+    assert titles(organizer) == ["周例会"]
+    assert calendar_cache.generations([organizer.pk]) == {organizer.pk: None}
+    assert calendar_cache.page_key("team-week", {organizer.pk: None}) is None
