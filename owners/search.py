@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 
+from portal.search import prefix_range
+
 from . import identity
 from .models import Party, Phone, Room, Vehicle
 from .validators import normalise_id_number, normalise_phone
@@ -89,15 +91,6 @@ def parse(text: str) -> SearchQuery:
     return query
 
 
-def _ascii_prefix(field: str, prefix: str) -> dict:
-    """``field`` starts with the lower-case ASCII ``prefix``, as an index range.
-
-    A range (unlike LIKE) is served in order by the plain (field, id) index, so the first
-    rows of a prefix that matches thousands of people come without sorting them all.
-    """
-    return {f"{field}__gte": prefix, f"{field}__lt": prefix[:-1] + chr(ord(prefix[-1]) + 1)}
-
-
 def _party_base() -> QuerySet[Party]:
     return Party.objects.prefetch_related(
         Prefetch("phones", queryset=Phone.objects.filter(is_primary=True), to_attr="primary"))
@@ -128,14 +121,15 @@ def search_parties(query: SearchQuery, *, limit: int = 10,
         take(base.filter(pk__in=Vehicle.objects.filter(plate__startswith=query.plate_prefix)
                          .values("party_id")).order_by("name", "id"))
     if query.name_prefix:
-        take(base.filter(name__startswith=query.name_prefix).order_by("name", "id"))
+        # A range, not LIKE: served by the (name, id) index in order (see prefix_range).
+        take(base.filter(**prefix_range("name", query.name_prefix)).order_by("name", "id"))
     if query.name_contains and len(found) < limit:
         take(base.filter(name__contains=query.name_contains).order_by("name", "id"))
     if query.pinyin:
-        take(base.filter(**_ascii_prefix("name_initials", query.pinyin))
+        take(base.filter(**prefix_range("name_initials", query.pinyin))
              .order_by("name_initials", "id"))
         if len(query.pinyin) >= 3:
-            take(base.filter(**_ascii_prefix("name_pinyin", query.pinyin))
+            take(base.filter(**prefix_range("name_pinyin", query.pinyin))
                  .order_by("name_pinyin", "id"))
     return list(found.values())
 
