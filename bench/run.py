@@ -6,7 +6,8 @@ worker (the latency a user sees: no request waits for a busy worker) and with mo
 connections than workers (load: requests queue, throughput). Prints throughput and p50/p95
 latency of both with the ratio to the baseline view that runs the same middleware. Saving
 a ticket is driven the same way (POSTs from bench/post_ticket.lua), and one escalation scan
-over all tickets is timed in a process of its own.
+over all tickets is timed in a process of its own, as are the calendar pages as the first
+view after a change (nothing of them cached).
 
 Targets, read off the latency run (service tickets, at 1,000,000 tickets of 10 events):
 board and filtered list p95 ≤ 50 ms, fast-entry save p95 ≤ 40 ms, one escalation scan
@@ -209,6 +210,45 @@ print(json.dumps(runs))
 """
 
 
+# The calendar pages as the first view after a change: each person's cached calendar is
+# dropped (a new generation, as any change of their events does) before every request, so
+# everything is read from the database and laid out again. In a process of its own, with
+# Django's test client (no HTTP): what wrk measures after its warm-up is the cached page.
+FIRST_VIEWS = """
+import json, statistics, sys, time
+import django
+django.setup()
+from django.core.cache import cache
+from django.test import Client
+from scheduling import calendar_cache
+from staff.models import User
+targets = json.loads(sys.argv[1])
+client = Client(HTTP_HOST="127.0.0.1")
+desk = User.objects.get(username="frontdesk")
+client.force_login(desk)
+pages = {"week": (f"/schedule/calendar/?view=week&date={targets['week']}", [desk.pk]),
+         "team": ("/schedule/team/?view=week&date=" + targets["week"] + "".join(
+             f"&users={pk}" for pk in targets["team"]), [desk.pk, *targets["team"]])}
+found = {}
+for name, (url, people) in pages.items():
+    times = []
+    for _ in range(11):
+        cache.delete_many([calendar_cache._generation_key(pk) for pk in people])
+        start = time.perf_counter()
+        assert client.get(url).status_code == 200
+        times.append((time.perf_counter() - start) * 1000)
+    times = times[1:]  # the first also loads the code
+    found[name] = {"p50": statistics.median(times), "max": max(times)}
+print(json.dumps(found))
+"""
+
+
+def first_views(env: dict, targets: dict) -> dict:
+    out = subprocess.run([PY, "-c", FIRST_VIEWS, json.dumps(targets)], cwd=ROOT, env=env,
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def escalation_scan(env: dict) -> list[dict]:
     out = subprocess.run([PY, "-c", ESCALATION_SCAN], cwd=ROOT, env=env, check=True,
                          capture_output=True, text=True).stdout
@@ -286,6 +326,8 @@ def main() -> None:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     scans = escalation_scan(env) if not words or any("escalation" in w for w in words) else []
+    firsts = first_views(env, targets) if not words or any(
+        w in ("calendar", "team", "first") for w in words) else {}
 
     print(f"\n{args.workers} gunicorn sync workers, {args.duration}s per page and load; "
           f"{args.staff:,} staff, {args.estates} estates, {args.rooms:,} rooms, "
@@ -304,6 +346,13 @@ def main() -> None:
         name = f"{label} ({scan['made']:,} fired)"
         print(f"{name:40} {'':8} {'':8} {scan['ms']:8.1f} {'':7} {'':9} "
               f"{scan['ms'] * 1000 / max(base['p95_us'], 1):9.2f}")
+    if firsts:
+        print(f"\nfirst view after a change, in-process (10 requests){'':9} {'p50 ms':>8} "
+              f"{'max ms':>8}")
+        labels = {"week": "calendar week (one person)",
+                  "team": f"team view ({len(targets['team'])} people, week)"}
+        for key, label in labels.items():
+            print(f"{label:40} {'':8} {firsts[key]['p50']:8.1f} {firsts[key]['max']:8.1f}")
 
 
 if __name__ == "__main__":
