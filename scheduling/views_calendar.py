@@ -324,29 +324,38 @@ def _team_cell(writer: ChipWriter, calendars: selectors.Calendars, owner,
 
 
 def _team_week(viewer, members: list, days: list[date], day_urls: list[str]) -> list[list[str]]:
-    """Each member's days in the team week as cells of HTML. Kept in the cache under the
-    generations of the calendars shown (the members' and the viewer's: see
-    ``calendar_cache``) and whatever else decides what the viewer may read of them, so a
-    change of any of those is never missed; the page is rebuilt only when one changed."""
+    """Each member's days in the team week as cells of HTML. Each member's row is kept in
+    the cache under the generations of their calendar and the viewer's (see
+    ``calendar_cache``) and whatever else decides what the viewer may read of it, so a
+    change of any of those is never missed; a change rebuilds only the rows it concerns."""
     start, end = _midnight(days[0]), _midnight(days[-1] + timedelta(days=1))
-    generations = calendar_cache.generations([*(m.pk for m in members), viewer.pk])
-    key = calendar_cache.page_key(
-        "team-week", generations, get_language(), timezone.get_current_timezone_name(),
-        viewer.pk, selectors.is_manager(viewer), viewer.department_id, start.isoformat(),
-        TEAM_CELL_ITEMS, [(m.pk, m.department_id) for m in members], day_urls)
-    found = cache.get(key) if key else None
-    if found is not None:
-        return found
-    calendars = selectors.Calendars(viewer=viewer, users=members, start=start, end=end,
-                                    generations=generations)
-    writer = ChipWriter()
-    found = [[str(_team_cell(writer, calendars, member, rows, url))
-              for rows, url in zip(_by_day(calendars.entries(member), days), day_urls,
-                                   strict=True)]
-             for member in members]
-    if key:
-        cache.set(key, found, calendar_cache.cache_seconds())
-    return found
+    generations = calendar_cache.generations([*(m.pk for m in members), viewer.pk]) or {}
+    shared = (get_language(), timezone.get_current_timezone_name(), viewer.pk,
+              selectors.is_manager(viewer), viewer.department_id, start.isoformat(),
+              TEAM_CELL_ITEMS, day_urls)
+    keys = {}
+    for member in members:
+        key = calendar_cache.page_key(
+            "team-row", {pk: generations.get(pk) for pk in (member.pk, viewer.pk)},
+            *shared, member.pk, member.department_id)
+        if key:
+            keys[member.pk] = key
+    cached = cache.get_many(list(keys.values())) if keys else {}
+    rows = {pk: cached[key] for pk, key in keys.items() if key in cached}
+    missing = [member for member in members if member.pk not in rows]
+    if missing:
+        calendars = selectors.Calendars(viewer=viewer, users=missing, start=start, end=end,
+                                        generations=generations or None)
+        writer = ChipWriter()
+        built = {member.pk: [str(_team_cell(writer, calendars, member, found, url))
+                             for found, url in zip(_by_day(calendars.entries(member), days),
+                                                   day_urls, strict=True)]
+                 for member in missing}
+        rows.update(built)
+        fresh = {keys[pk]: cells for pk, cells in built.items() if pk in keys}
+        if fresh:
+            cache.set_many(fresh, calendar_cache.cache_seconds())
+    return [rows[member.pk] for member in members]
 
 
 @require_GET

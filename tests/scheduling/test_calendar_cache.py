@@ -245,3 +245,23 @@ def test_with_the_cache_unreachable_calendars_are_read_from_the_database(
     assert titles(organizer) == ["周例会"]
     assert calendar_cache.generations([organizer.pk]) == {organizer.pk: None}
     assert calendar_cache.page_key("team-week", {organizer.pk: None}) is None
+
+
+def test_a_change_rebuilds_only_the_rows_it_concerns(organizer, guest, login, commit):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    viewer = UserFactory(full_name="赵经理", role=Role.MANAGER)
+    EventFactory(organizer=organizer, title="周例会")
+    solo = EventFactory(organizer=guest, title="入户维修",
+                        start=at("2026-03-03 09:00"), end=at("2026-03-03 10:00"))
+    client = login(viewer)
+    team_week(client, organizer, guest)
+    solo.title = "入户维修（改）"
+    commit(solo.save)
+    with CaptureQueriesContext(connection) as again:
+        page = team_week(client, organizer, guest)
+    assert "入户维修（改）" in page and 'title="周例会"' in page
+    [read] = [q["sql"] for q in again.captured_queries if "scheduling_attendance" in q["sql"]]
+    # Only the changed calendar is read again; the organiser's row came from the cache.
+    assert f'"user_id" IN ({guest.pk})' in read
