@@ -34,7 +34,8 @@ START_TS, END_TS = FIELDS.index("start_ts"), FIELDS.index("end_ts")
 EVENT_ID, RESPONSE = FIELDS.index("event_id"), FIELDS.index("response")
 
 
-def _seconds() -> int:
+def cache_seconds() -> int:
+    """How long an entry lives (``CALENDAR_CACHE_SECONDS``); 0: nothing is cached."""
     return int(getattr(settings, "CALENDAR_CACHE_SECONDS", 0) or 0)
 
 
@@ -51,7 +52,7 @@ def forget(user_ids: Iterable[int]) -> None:
     """The calendars of these people changed: once the transaction commits, drop their
     generations (a reader before the commit may still store what it read, under the
     generation that is dropped)."""
-    if not _seconds():
+    if not cache_seconds():
         return
     keys = sorted({_generation_key(pk) for pk in user_ids if pk is not None})
     if keys:
@@ -99,7 +100,7 @@ def generations(user_ids: Iterable[int]) -> dict[int, object] | None:
     """The current generation of each person's calendar (``None`` for one just being
     started by another reader); ``None`` when nothing is cached. Whatever is built from
     these calendars can be cached under them (``page_key``)."""
-    if not _seconds():
+    if not cache_seconds():
         return None
     return _generations(list(dict.fromkeys(user_ids)))
 
@@ -113,10 +114,6 @@ def page_key(name: str, generations: dict | None, *parts) -> str | None:
     return f"calendar:{FORMAT}:{name}:{hashlib.sha256(text.encode()).hexdigest()}"
 
 
-def cache_seconds() -> int:
-    return _seconds()
-
-
 def occurrences_of(user_ids: Iterable[int], start: datetime, end: datetime, *,
                    known_generations: dict | None = None) -> dict[int, list]:
     """Each person's occurrences in ``[start, end)`` of the events they are asked to
@@ -125,7 +122,7 @@ def occurrences_of(user_ids: Iterable[int], start: datetime, end: datetime, *,
     from .selectors import calendar_rows
 
     ids = list(dict.fromkeys(user_ids))
-    seconds = _seconds()
+    seconds = cache_seconds()
     if not seconds:
         return _expand(calendar_rows(ids, start, end), set(ids), start, end)
     generations = {**(known_generations or {})}

@@ -115,8 +115,7 @@ class Item:
 
 
 def _items(raw: list[dict], viewer) -> list[Item]:
-    """Occurrences as items, sorted; movable (dragged) where ``viewer`` organises them
-    (none without a viewer)."""
+    """Occurrences as items, sorted; movable (dragged) where ``viewer`` organises them."""
     items = []
     busy_title = _("Busy")
     for row in raw:
@@ -132,7 +131,7 @@ def _items(raw: list[dict], viewer) -> list[Item]:
             private=bool(row.get("private")),
             version=None if busy else row.get("version"),
             recurring=not busy and bool(row.get("recurring")))
-        item.movable = (viewer is not None and not busy and not item.all_day
+        item.movable = (not busy and not item.all_day
                         and row.get("organizer_id") == viewer.pk)
         items.append(item)
     items.sort(key=lambda i: (i.start, i.end, i.title))
