@@ -20,10 +20,14 @@ class Figure:
 
 @dataclass
 class Card:
+    """A box on the home page: figures, or a chart (``portal.charts.Chart``) across the
+    page's width."""
+
     title: str | Promise
     icon: str
     figures: list[Figure] = field(default_factory=list)
     order: int = 100
+    chart: object | None = None
 
 
 CardProvider = Callable[[object], Card | None]

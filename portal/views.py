@@ -7,7 +7,9 @@ from . import dashboard, search
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html", {"cards": dashboard.cards_for(request.user)})
+    cards = dashboard.cards_for(request.user)
+    return render(request, "portal/home.html", {
+        "cards": cards, "charts_shown": any(card.chart for card in cards)})
 
 
 @require_GET

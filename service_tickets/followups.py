@@ -22,6 +22,7 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -273,3 +274,22 @@ def duration_text(value: timedelta | None) -> str:
     if hours:
         return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
     return _("%(minutes)s min") % {"minutes": minutes}
+
+
+# --- Day by day ----------------------------------------------------------------------------
+
+def daily_counts(tickets: QuerySet[Ticket], *, start: datetime, end: datetime
+                 ) -> dict[str, dict]:
+    """Tickets logged and tickets closed on each day of ``[start, end)`` in the current time
+    zone, each counted by the database (two grouped queries, whatever the number of
+    tickets). Days with none are missing from the answer."""
+    zone = timezone.get_current_timezone()
+    tickets = tickets.order_by()
+
+    def per_day(field: str) -> dict:
+        return dict(
+            tickets.filter(**{f"{field}__gte": start, f"{field}__lt": end})
+            .annotate(day=TruncDate(field, tzinfo=zone))
+            .values("day").annotate(n=Count("id")).values_list("day", "n"))
+
+    return {"logged": per_day("created_at"), "closed": per_day("closed_at")}

@@ -1,5 +1,7 @@
 """What the ticket area adds to the shell: navigation and dashboard figures."""
 
+from datetime import datetime, time, timedelta
+
 from django.core.cache import cache
 from django.db.models import Avg, CharField, Count, Q
 from django.db.models.functions import Cast
@@ -11,6 +13,7 @@ from owners import timeline
 from portal import dashboard, navigation, scopes
 from uploads.access import register_access_rule
 
+from . import charts, followups
 from .choices import OPEN_STATUSES, FollowUpOutcome, Status
 from .followups import ACCEPT_TIME, RESOLVE_TIME, duration_text, one_decimal, share
 from .models import FollowUp, Ticket
@@ -117,6 +120,35 @@ navigation.register(navigation.NavItem(
     icon="clock-history", order=9,
     visible=lambda user: user.has_perm("service_tickets.view_ticketevent")))
 dashboard.register("tickets", _card)
+
+TREND_DAYS = 30
+
+
+def _trend_card(user) -> dashboard.Card | None:
+    """Tickets logged and closed on each of the last 30 days within the user's territories;
+    the counts are kept for a minute per scope like the figures, the labels written in the
+    reader's language."""
+    if not user.has_perm("service_tickets.view_ticket"):
+        return None
+    today = timezone.localdate()
+    start = today - timedelta(days=TREND_DAYS - 1)
+    zone = timezone.get_current_timezone()
+    scope = "all" if user.has_perm("service_tickets.view_all_tickets") else f"user:{user.pk}"
+    key = f"tickets:trend:{scope}:{today:%Y%m%d}:{zone}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = followups.daily_counts(
+            ticket_list_for_user(user=user),
+            start=datetime.combine(start, time.min, tzinfo=zone),
+            end=datetime.combine(today + timedelta(days=1), time.min, tzinfo=zone))
+        cache.set(key, counts, CARD_CACHE_SECONDS)
+    chart = charts.daily_chart(chart_id="chart-trend", title=_("Last 30 days"), counts=counts,
+                               days=charts.days_between(start, today + timedelta(days=1)))
+    return dashboard.Card(title=_("Tickets logged and closed, last 30 days"),
+                          icon="graph-up", order=55, chart=chart)
+
+
+dashboard.register("tickets-trend", _trend_card)
 
 
 def _visible_ticket_entries(user) -> Q | None:

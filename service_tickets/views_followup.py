@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.pagination import keyset_page
 
-from . import followups, services
+from . import charts, followups, services
 from .choices import Status, TicketType
 from .forms import refuse_keeping_input
 from .forms_followup import ComplaintForm, FollowUpForm, OwnerRatingForm, ReportPeriodForm
@@ -166,6 +166,7 @@ def reports(request: HttpRequest) -> HttpResponse:
     month = period.month_start()
     start, end = followups.month_bounds(month.year, month.month)
     report = followups.quality_report(start=start, end=end)
+    counts = followups.daily_counts(Ticket.objects.all(), start=start, end=end)
     times = [{**row, "accept_text": followups.duration_text(row["accept"]),
               "resolve_text": followups.duration_text(row["resolve"])}
              for row in report.times_by_category]
@@ -178,6 +179,13 @@ def reports(request: HttpRequest) -> HttpResponse:
         "satisfied_share": followups.percent_text(report.satisfied_share),
         "unsatisfied_share": followups.percent_text(report.unsatisfied_share),
         "overall": followups.one_decimal(report.satisfaction["overall"]),
+        "charts": {
+            "daily": charts.daily_chart(
+                chart_id="chart-daily", title=_("Tickets logged and closed per day"),
+                counts=counts, days=charts.days_between(start.date(), end.date())),
+            "dimensions": charts.dimensions_chart(report),
+            "times": charts.times_chart(report.times_by_category),
+        },
     })
 
 

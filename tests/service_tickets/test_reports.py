@@ -289,3 +289,79 @@ def test_the_dashboard_card_with_nothing_yet(world, login):
     assert values[_t("Satisfaction this month")] == "—"
     assert values[_t("Average time to accept this month")] == "—"
     assert home.status_code == 200
+
+
+# --- Charts -------------------------------------------------------------------------------
+
+def _chart_spec(response, chart_id: str) -> dict:
+    import json
+    import re
+
+    html = response.content.decode()
+    found = re.search(rf'<script id="{chart_id}" type="application/json">(.*?)</script>', html,
+                      re.S)
+    assert found, f"no spec for {chart_id}"
+    assert f'data-chart="{chart_id}"' in html
+    return json.loads(found.group(1))
+
+
+def test_the_report_page_charts_tickets_per_day_in_shanghai_days(world, login):
+    # Given tickets logged on 3 and 4 November (Shanghai) and one closed on the 4th
+    made(world, "2026-11-03 09:00")
+    made(world, "2026-11-04 00:30")  # 3 November 16:30 UTC
+    made(world, "2026-11-04 10:00", status=Status.CLOSED, closed_at=at("2026-11-04 18:00"))
+    with time_machine.travel(at(NOW), tick=False):
+        # When the desk opens November's report
+        response = login(world["desk"]).get(reverse("tickets:reports"), {"month": "2026-11"})
+    # Then a line per day of the month, labelled the Chinese way
+    spec = _chart_spec(response, "chart-daily")
+    assert spec["type"] == "line"
+    assert len(spec["categories"]) == 30
+    assert spec["categories"][2] == "11月3日"
+    logged, closed = spec["series"]
+    assert logged["data"][2:4] == [1, 2]
+    assert closed["data"][3] == 1
+    assert sum(logged["data"]) == 3
+    assert 'vendor/echarts/echarts.min.js' in response.content.decode()
+
+
+def test_the_dimension_chart_reads_the_same_averages_as_the_list(november, world, login):
+    with time_machine.travel(at(NOW), tick=False):
+        response = login(world["desk"]).get(reverse("tickets:reports"), {"month": "2026-11"})
+    spec = _chart_spec(response, "chart-dimensions")
+    report = quality_report(start=at("2026-11-01 00:00"), end=at("2026-12-01 00:00"))
+    assert spec["categories"] == [str(label) for label, _value in report.dimensions]
+    assert spec["series"][0]["data"] == [None if v is None else float(v)
+                                         for _label, v in report.dimensions]
+    assert spec["max"] == 5
+
+
+def test_the_dashboard_trend_counts_only_the_users_territories(world, login):
+    # Given a ticket in the technician's territory and one outside it, both today
+    made(world, "2026-11-25 09:00")
+    made(world, "2026-11-25 10:00", room=RoomFactory())
+    with time_machine.travel(at(NOW), tick=False):
+        # When each opens the dashboard
+        tech = _chart_spec(login(world["tech"]).get("/"), "chart-trend")
+        desk = _chart_spec(login(world["desk"]).get("/"), "chart-trend")
+    # Then the last of 30 days is today, and each counts what they may see
+    assert len(tech["categories"]) == 30
+    assert tech["categories"][-1] == "11月25日"
+    assert tech["series"][0]["data"][-1] == 1
+    assert desk["series"][0]["data"][-1] == 2
+
+
+def test_the_dashboard_trend_costs_the_same_with_more_tickets(world, login):
+    with time_machine.travel(at(NOW), tick=False):
+        client = login(world["desk"])
+        made(world, "2026-11-20 09:00")
+        with CaptureQueriesContext(connection) as few:
+            client.get("/")
+        from django.core.cache import cache
+        cache.clear()
+        for day in range(1, 20):
+            made(world, f"2026-11-{day:02d} 09:00", status=Status.CLOSED,
+                 closed_at=at(f"2026-11-{day:02d} 17:00"))
+        with CaptureQueriesContext(connection) as many:
+            client.get("/")
+    assert len(many) == len(few)
