@@ -43,6 +43,9 @@ DEMO_PASSWORD = "wuye-demo-2026"
 TICKET_FILTER = "/tickets/?status=in_progress&priority=high"
 
 
+BASELINES = 2  # the first pages: our trivial view, and the same behind plain Django
+
+
 class Page(NamedTuple):
     """A page driven by wrk: a GET reported by report.lua, or what ``script`` sends."""
 
@@ -65,6 +68,8 @@ def pages(targets: dict, links: dict) -> list[Page]:
     clash = {"kind": "meeting", "title": "基准冲突检查", **targets["clash"]}
     return [
         Page("baseline (trivial view)", "/bench/baseline/"),
+        # The same view behind Django's default middleware only (portal.benchmark).
+        Page("plain Django view (default middleware)", "/bench/plain/"),
         Page("health check", "/healthz", signed_in=False),
         Page("login page", "/login/", signed_in=False),
         Page("dashboard", "/"),
@@ -274,7 +279,7 @@ def main() -> None:
                         help="calendar events (about 5 %% recurring) of 200 staff to scale to")
     parser.add_argument("--only", default="",
                         help="comma-separated words: measure only pages whose name has one "
-                             "(the baseline always runs)")
+                             "(the two baselines always run)")
     parser.add_argument("--database-url",
                         default="postgres://postgres@127.0.0.1:5432/wuye_crm_bench")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
@@ -312,7 +317,7 @@ def main() -> None:
                 time.sleep(0.2)
         cookies, links = sign_in()
         chosen = [p for i, p in enumerate(pages(targets, links))
-                  if i == 0 or not words or any(w in p.name for w in words)]
+                  if i < BASELINES or not words or any(w in p.name for w in words)]
         # Latency with one request per worker at a time (what a user waits), then under
         # load with requests queueing for the workers (throughput).
         levels = sorted({args.latency_connections or args.workers, args.connections})
@@ -334,13 +339,16 @@ def main() -> None:
           f"{args.people:,} people, {args.tickets:,} tickets, {args.events:,} calendar events "
           f"(data ready in {data_seconds:.0f} s)")
     for level, rows in runs.items():
-        base = rows[0][1]
-        print(f"\nwrk {level} connections\n{'page':40} {'req/s':>8} {'p50 ms':>8} "
-              f"{'p95 ms':>8} {'errors':>7} {'rps/base':>9} {'p95/base':>9}")
+        base, plain = rows[0][1], rows[1][1]
+        print(f"\nwrk {level} connections (base: our trivial view; plain: the same view "
+              f"behind Django's default middleware)\n{'page':40} {'req/s':>8} {'p50 ms':>8} "
+              f"{'p95 ms':>8} {'errors':>7} {'rps/base':>9} {'p95/base':>9} "
+              f"{'rps/plain':>9} {'p95/plain':>9}")
         for name, r in rows:
             print(f"{name:40} {r['rps']:8.0f} {r['p50_us'] / 1000:8.1f} "
                   f"{r['p95_us'] / 1000:8.1f} {r['errors']:7d} {r['rps'] / base['rps']:9.2f} "
-                  f"{r['p95_us'] / max(base['p95_us'], 1):9.2f}")
+                  f"{r['p95_us'] / max(base['p95_us'], 1):9.2f} "
+                  f"{r['rps'] / plain['rps']:9.2f} {r['p95_us'] / max(plain['p95_us'], 1):9.2f}")
     base = runs[levels[0]][0][1]
     for label, scan in zip(["escalation scan", "escalation scan, again"], scans, strict=False):
         name = f"{label} ({scan['made']:,} fired)"

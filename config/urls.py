@@ -28,6 +28,8 @@ urlpatterns = [
 ]
 
 if settings.BENCH_BASELINE_VIEW:
-    from portal.views import bench_baseline
+    from portal.views import bench_baseline, bench_plain
 
     urlpatterns.append(path("bench/baseline/", bench_baseline, name="bench-baseline"))
+    # Served by portal.benchmark's plain handler (Django's default middleware only).
+    urlpatterns.append(path("bench/plain/", bench_plain, name="bench-plain"))

@@ -25,3 +25,12 @@ def search_page(request: HttpRequest) -> HttpResponse:
 def bench_baseline(request: HttpRequest) -> HttpResponse:
     """A trivial page behind the full middleware stack: the benchmark's yardstick."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+def bench_plain(request: HttpRequest) -> HttpResponse:
+    """The same page as a plain Django project serves it to a signed-in user (its session
+    and user read from the database), behind Django's default middleware only
+    (``portal.benchmark``)."""
+    return HttpResponse("ok" if request.user.is_authenticated else "anonymous",
+                        content_type="text/plain")
