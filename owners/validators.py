@@ -130,7 +130,11 @@ class Phone:
 
     @property
     def display(self) -> str:
-        if self.kind == PhoneKind.MOBILE and len(self.national) == 11:
+        # Mainland numbers as dialled here; others in full, so that the text shown (and
+        # handed back to ``normalise_phone`` by the forms and the API) is the same number.
+        if not self.e164.startswith("+86"):
+            text = self.e164
+        elif self.kind == PhoneKind.MOBILE and len(self.national) == 11:
             text = self.national
         elif self.kind == PhoneKind.SERVICE:
             text = f"{self.national[:3]}-{self.national[3:6]}-{self.national[6:]}"

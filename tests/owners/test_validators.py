@@ -196,3 +196,11 @@ def test_party_clean_normalises_and_requires_a_companys_uscc():
     with pytest.raises(ValidationError) as caught:
         party_clean(kind="company")
     assert list(caught.value.message_dict) == ["uscc"]
+
+
+@pytest.mark.parametrize("raw", ["+55 11 91234-5678", "+1 800 555 0199", "+44 20 7946 0958",
+                                 "0755-88888888-123", "400-812-3123 转 5"])
+def test_the_display_of_a_number_reads_back_as_the_same_number(raw):
+    # The forms and the API hand the shown text back to the service: it must not change.
+    phone = normalise_phone(raw)
+    assert normalise_phone(phone.display) == phone
