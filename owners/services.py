@@ -94,12 +94,12 @@ class PartyDuplicateError(ValidationError):
         self.duplicates = duplicates
 
 
-def party_probe(*, name: str, phones: list[PhoneNumber],
-                id_number: str = "") -> selectors.PersonProbe:
-    """What the duplicate finder compares: the name, the phones and the ID's lookup hash
-    (``id_number`` already normalised)."""
+def party_probe(*, name: str, phones: list[PhoneNumber], id_number: str = "",
+                uscc: str = "") -> selectors.PersonProbe:
+    """What the duplicate finder compares: the name, the phones, the ID's lookup hash and
+    the USCC (all already normalised)."""
     return selectors.PersonProbe(
-        name=name.strip(), e164s=tuple(dict.fromkeys(p.e164 for p in phones)),
+        name=name.strip(), e164s=tuple(dict.fromkeys(p.e164 for p in phones)), uscc=uscc,
         id_hash=identity.lookup_hash(id_number) if id_number else "")
 
 
@@ -153,7 +153,7 @@ def party_save(
     party.name_pinyin, party.name_initials = name_keys(party.name)
     if creating and not confirm_duplicate:
         probe = party_probe(name=party.name, phones=values.phones["phones"],
-                            id_number=values.id_number)
+                            id_number=values.id_number, uscc=values.uscc)
         [duplicates] = selectors.party_duplicates(user=by, probes=[probe])
         if duplicates:
             raise PartyDuplicateError(duplicates)

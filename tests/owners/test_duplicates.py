@@ -296,3 +296,15 @@ def test_the_import_page_lists_likely_duplicates_and_imports_once_confirmed(mana
     done = client.post(reverse("owners:roster_import"),
                        {"stored": stored.pk, "confirm_duplicates": "1"})
     assert done.status_code == 302 and Party.objects.count() == 2
+
+
+def test_a_company_with_a_uscc_on_record_is_a_likely_duplicate(front_desk, login):
+    on_record = PartyFactory(name="甲物业有限公司", kind="company", uscc="91350100M000100Y43")
+    client = login(front_desk)
+    body = {"kind": "company", "name": "甲物业公司", "uscc": "91350100m000100y43"}
+    conflict = client.post(reverse("party-list"), body, content_type="application/json")
+    assert conflict.status_code == 409
+    assert [d["id"] for d in conflict.json()["duplicates"]] == [on_record.pk]
+    page = client.post(reverse("owners:party_create"), body).content.decode()
+    assert "统一社会信用代码相同" in page
+    assert Party.objects.count() == 1
