@@ -341,6 +341,11 @@ def roster_apply(*, check: RosterCheck, by, skip_bad_rows: bool,
         data = row.data
         room = _room_for(data, cache)
         party = _party_for(data, room)
+        if party is not None and party.name != data["name"]:
+            # Only an ID number held by someone the importer may not see gets here: the
+            # check step names the others. Refused all the same, without the name.
+            raise ValidationError(_("Row %(row)s: the ID number is on record under another "
+                                    "name.") % {"row": row.number})
         contact_keys = [] if data.get("id_number") else [
             (data["name"], phone.e164) for phone in row.phones]
         if party is None:

@@ -308,3 +308,17 @@ def test_a_company_with_a_uscc_on_record_is_a_likely_duplicate(front_desk, login
     page = client.post(reverse("owners:party_create"), body).content.decode()
     assert "统一社会信用代码相同" in page
     assert Party.objects.count() == 1
+
+
+def test_an_id_held_by_someone_the_importer_cannot_see_is_still_not_attached(
+        manager, service_staff):
+    # given 张三 on record with an ID number, and an importer who cannot see them
+    PartyFactory(name="张三", id_number=ID)
+    TerritoryFactory(name="东片区").members.add(service_staff)
+    check = roster_check(roster(row(name="张叁", id_number=ID)), user=service_staff)
+    assert not check.bad  # the check does not name people outside the importer's patch
+    # when the roster is applied, then the row is refused without naming the holder
+    with pytest.raises(Exception, match="第 2 行：该证件号码已登记在他人名下") as caught:
+        roster_apply(check=check, by=manager, skip_bad_rows=False)
+    assert "张三" not in str(caught.value)
+    assert not Occupancy.objects.exists()
