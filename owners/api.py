@@ -2,18 +2,31 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.response import Response
 
 from versioning.api import VersionedSerializerMixin
 
 from . import search, selectors, services
+from .choices import PartyKind
 from .models import Building, Committee, CommitteeMember, Estate, Occupancy, Ownership, Party, Room
-from .validators import normalise_id_number, normalise_phone, normalise_plate
+from .validators import party_clean
 
 
-def _django_errors(exc: DjangoValidationError) -> serializers.ValidationError:
-    return serializers.ValidationError(exc.messages)
+def _django_errors(exc: DjangoValidationError,
+                   rename: dict[str, str] | None = None) -> serializers.ValidationError:
+    """A Django error as DRF's, keyed by field when it has fields (``{"uscc": [...]}``)."""
+    if hasattr(exc, "error_dict"):
+        rename = rename or {}
+        return serializers.ValidationError(
+            {rename.get(key, key): value for key, value in exc.message_dict.items()})
+    return serializers.ValidationError({"non_field_errors": exc.messages})
 
 
 class EstateSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
@@ -67,7 +80,8 @@ class PhoneField(serializers.Serializer):
 
 
 class PartySerializer(VersionedSerializerMixin, serializers.ModelSerializer):
-    """ID numbers are write-only; reads show ``id_masked`` only."""
+    """ID numbers are write-only; reads show ``id_masked`` only. Identifiers are checked by
+    ``validators.party_clean``, as in the forms and the import, errors keyed by field."""
 
     id_number = serializers.CharField(write_only=True, required=False, allow_blank=True)
     phones = PhoneField(many=True, read_only=True)
@@ -77,6 +91,10 @@ class PartySerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     plates = serializers.ListField(child=serializers.CharField(), required=False,
                                    write_only=True)
     vehicles = serializers.SlugRelatedField(many=True, read_only=True, slug_field="plate")
+    confirm_duplicate = serializers.BooleanField(
+        write_only=True, required=False, default=False,
+        help_text="Create the person even though people on record look like them (the "
+                  "answer 409 lists them)")
 
     class Meta:
         model = Party
@@ -84,43 +102,53 @@ class PartySerializer(VersionedSerializerMixin, serializers.ModelSerializer):
                   "id_number", "uscc", "email", "workplace", "emergency_name",
                   "emergency_phone", "emergency_relation", "preferred_channel",
                   "preferred_time", "notes", "phones", "phone_numbers", "plates", "vehicles",
-                  "version"]
+                  "confirm_duplicate", "version"]
         read_only_fields = ["id_masked"]
-
-    def validate_phone_numbers(self, values):
-        try:
-            return [normalise_phone(v).display for v in values if v.strip()]
-        except DjangoValidationError as exc:
-            raise _django_errors(exc) from exc
-
-    def validate_plates(self, values):
-        try:
-            return [normalise_plate(v) for v in values if v.strip()]
-        except DjangoValidationError as exc:
-            raise _django_errors(exc) from exc
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
+        instance = self.instance
+
+        def current(key):
+            return attrs.get(key, getattr(instance, key, "") if instance else "")
+
+        try:
+            values = party_clean(
+                kind=current("kind") or PartyKind.PERSON, id_type=attrs.get("id_type") or "",
+                id_number=attrs.get("id_number") or "", uscc=current("uscc") or "",
+                phones={"phone_numbers": attrs.get("phone_numbers") or [],
+                        "emergency_phone": [attrs.get("emergency_phone") or ""]},
+                plates={"plates": attrs.get("plates") or []})
+        except DjangoValidationError as exc:
+            raise _django_errors(exc) from exc
+        if "uscc" in attrs or not instance:
+            attrs["uscc"] = values.uscc
         if attrs.get("id_number"):
-            try:
-                attrs["id_number"] = normalise_id_number(attrs.get("id_type") or "resident_id",
-                                                         attrs["id_number"])
-            except DjangoValidationError as exc:
-                raise serializers.ValidationError({"id_number": exc.messages}) from exc
+            attrs["id_number"], attrs["id_type"] = values.id_number, values.id_type
+        if "phone_numbers" in attrs:
+            attrs["phone_numbers"] = [p.display for p in values.phones["phone_numbers"]]
+        if attrs.get("emergency_phone"):
+            attrs["emergency_phone"] = values.phones["emergency_phone"][0].display
+        if "plates" in attrs:
+            attrs["plates"] = values.plates["plates"]
         return attrs
 
     def _save(self, party, validated_data):
         phones = validated_data.pop("phone_numbers", None)
         plates = validated_data.pop("plates", None)
         id_number = validated_data.pop("id_number", None) or None
+        confirm = validated_data.pop("confirm_duplicate", False)
         for key, value in validated_data.items():
             setattr(party, key, value)
         try:
             return services.party_save(party=party, by=self.context["request"].user,
                                        phones=phones, plates=plates, id_number=id_number,
-                                       id_type=validated_data.get("id_type"))
+                                       id_type=validated_data.get("id_type"),
+                                       confirm_duplicate=confirm)
+        except services.PartyDuplicateError:
+            raise
         except DjangoValidationError as exc:
-            raise _django_errors(exc) from exc
+            raise _django_errors(exc, rename={"phones": "phone_numbers"}) from exc
 
     def create(self, validated_data):
         validated_data.pop("version", None)
@@ -128,6 +156,30 @@ class PartySerializer(VersionedSerializerMixin, serializers.ModelSerializer):
 
     def update_claimed(self, instance, validated_data):
         return self._save(instance, validated_data)
+
+
+class PartyDuplicateSerializer(serializers.Serializer):
+    """A person on record who looks like the one being created."""
+
+    id = serializers.IntegerField(source="party.pk")
+    name = serializers.CharField(source="party.name")
+    id_masked = serializers.CharField(source="party.id_masked")
+    phones = serializers.SerializerMethodField()
+    rooms = serializers.ListField(child=serializers.CharField())
+    same_id = serializers.BooleanField(help_text="The same ID number (otherwise the same "
+                                                 "name and a same phone)")
+
+    def get_phones(self, duplicate) -> list[str]:
+        return [phone.display for phone in duplicate.party.phones.all()]
+
+
+class PartyDuplicateAnswerSerializer(serializers.Serializer):
+    """The 409 answer to creating a likely duplicate: send again with
+    ``confirm_duplicate=true`` if it is someone else."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    duplicates = PartyDuplicateSerializer(many=True)
 
 
 class OccupancySerializer(serializers.ModelSerializer):
@@ -152,7 +204,10 @@ class OwnershipSerializer(serializers.ModelSerializer):
         read_only_fields = ["end_date", "certificate_number"]
 
     def create(self, validated_data):
-        return services.ownership_add(by=self.context["request"].user, **validated_data)
+        try:
+            return services.ownership_add(by=self.context["request"].user, **validated_data)
+        except DjangoValidationError as exc:
+            raise _django_errors(exc) from exc
 
 
 class CommitteeMemberSerializer(serializers.ModelSerializer):
@@ -227,6 +282,22 @@ class PartyViewSet(_Writable):
 
     serializer_class = PartySerializer
     cursor_ordering = ("name", "id")
+
+    @extend_schema(responses={
+        201: PartySerializer,
+        400: OpenApiResponse(description="Field errors, keyed by field"),
+        409: OpenApiResponse(PartyDuplicateAnswerSerializer,
+                             description="People on record look like this one: send again "
+                                         "with confirm_duplicate=true if it is someone "
+                                         "else"),
+    })
+    def create(self, request, *args, **kwargs):
+        try:
+            return super().create(request, *args, **kwargs)
+        except services.PartyDuplicateError as exc:
+            answer = PartyDuplicateAnswerSerializer({
+                "detail": exc.messages[0], "code": exc.code, "duplicates": exc.duplicates})
+            return Response(answer.data, status=status.HTTP_409_CONFLICT)
 
     def get_queryset(self):
         params = self.request.query_params

@@ -18,7 +18,7 @@ from .choices import (
     RoomUse,
 )
 from .models import Building, DocumentKind, DocumentTemplate, Estate, Party, Room, Tag
-from .validators import normalise_id_number, normalise_phone, normalise_plate
+from .validators import party_clean
 
 OWNER = "owner"
 
@@ -67,48 +67,34 @@ class PartyForm(VersionedModelForm):
         self.phone_list: list[str] | None = None
         self.plate_list: list[str] | None = None
 
-    def clean_mobile(self):
-        value = self.cleaned_data["mobile"].strip()
-        if value:
-            normalise_phone(value)
-        return value
-
     def clean_other_phones(self):
-        values = _lines(self.cleaned_data["other_phones"])
-        for value in values:
-            normalise_phone(value)
-        return values
+        return _lines(self.cleaned_data["other_phones"])
 
     def clean_plates(self):
-        return [normalise_plate(v) for v in _lines(self.cleaned_data["plates"])]
-
-    def clean_emergency_phone(self):
-        value = self.cleaned_data["emergency_phone"].strip()
-        return normalise_phone(value).display if value else ""
+        return _lines(self.cleaned_data["plates"])
 
     def clean(self):
         cleaned = super().clean()
-        id_number = (cleaned.get("id_number") or "").strip()
-        if id_number:
-            id_type = cleaned.get("id_type") or IdType.RESIDENT_ID
-            try:
-                cleaned["id_number"] = normalise_id_number(id_type, id_number)
-            except ValidationError as exc:
-                self.add_error("id_number", exc)
-            cleaned["id_type"] = id_type
-        if cleaned.get("kind") == PartyKind.COMPANY and not cleaned.get("uscc"):
-            self.add_error("uscc", _("A company needs its unified social credit code."))
-        if cleaned.get("uscc"):
-            from .validators import normalise_uscc
-
-            try:
-                cleaned["uscc"] = normalise_uscc(cleaned["uscc"])
-            except ValidationError as exc:
-                self.add_error("uscc", exc)
-        mobile = cleaned.get("mobile")
-        if mobile is not None:
-            self.phone_list = [p for p in [mobile, *cleaned.get("other_phones", [])] if p]
-        self.plate_list = cleaned.get("plates")
+        try:
+            values = party_clean(
+                kind=cleaned.get("kind") or PartyKind.PERSON,
+                id_type=cleaned.get("id_type") or "",
+                id_number=cleaned.get("id_number") or "", uscc=cleaned.get("uscc") or "",
+                phones={"mobile": [cleaned.get("mobile") or ""],
+                        "other_phones": cleaned.get("other_phones") or [],
+                        "emergency_phone": [cleaned.get("emergency_phone") or ""]},
+                plates={"plates": cleaned.get("plates") or []})
+        except ValidationError as exc:
+            self.add_error(None, exc)
+            return cleaned
+        cleaned["uscc"] = values.uscc
+        if values.id_number:
+            cleaned["id_number"], cleaned["id_type"] = values.id_number, values.id_type
+        emergency = values.phones["emergency_phone"]
+        cleaned["emergency_phone"] = emergency[0].display if emergency else ""
+        self.phone_list = [p.display for p in values.phones["mobile"]
+                           + values.phones["other_phones"]]
+        self.plate_list = values.plates["plates"]
         return cleaned
 
 
@@ -129,20 +115,18 @@ class HouseholdMemberForm(forms.Form):
     move_in_state = forms.ChoiceField(label=_("Move-in state"), choices=MoveInState.choices,
                                       initial=MoveInState.MOVED_IN)
 
-    def clean_mobile(self):
-        value = self.cleaned_data["mobile"].strip()
-        if value:
-            normalise_phone(value)
-        return value
-
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("id_number"):
-            try:
-                cleaned["id_number"] = normalise_id_number(
-                    cleaned.get("id_type") or IdType.RESIDENT_ID, cleaned["id_number"])
-            except ValidationError as exc:
-                self.add_error("id_number", exc)
+        try:
+            values = party_clean(id_type=cleaned.get("id_type") or "",
+                                 id_number=cleaned.get("id_number") or "",
+                                 phones={"mobile": [cleaned.get("mobile") or ""]})
+        except ValidationError as exc:
+            self.add_error(None, exc)
+            return cleaned
+        cleaned["id_number"], cleaned["id_type"] = values.id_number, values.id_type
+        mobile = values.phones["mobile"]
+        cleaned["mobile"] = mobile[0].display if mobile else ""
         return cleaned
 
 

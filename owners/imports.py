@@ -24,10 +24,11 @@ from audit.services import audit_record
 
 from . import identity
 from .choices import Gender, IdType, MoveInState, OccupantRelation, RoomUse
-from .models import Building, Estate, Occupancy, Ownership, Party, Phone, Room, Unit
-from .selectors import current_q
-from .services import occupancy_add, ownership_add, party_save
-from .validators import normalise_id_number, normalise_phone
+from .models import Building, Estate, Occupancy, Ownership, Party, Room, Unit
+from .selectors import Duplicate, current_q, party_duplicates
+from .services import occupancy_add, ownership_add, party_probe, party_save
+from .validators import Phone as PhoneNumber
+from .validators import mask_id_number, party_clean
 
 # (key, header as printed in the template, required?)
 COLUMNS = [
@@ -71,6 +72,9 @@ class RosterRow:
     number: int
     data: dict = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    # People on record this row's new person likely is (``selectors.party_duplicates``).
+    duplicates: list[Duplicate] = field(default_factory=list)
+    phones: list[PhoneNumber] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -89,6 +93,12 @@ class RosterCheck:
     @property
     def bad(self) -> list[RosterRow]:
         return [r for r in self.rows if not r.ok]
+
+    @property
+    def duplicated(self) -> list[RosterRow]:
+        """Rows that would record someone likely on record already: the import waits for
+        the user to confirm they are other people, as the forms and the API do."""
+        return [r for r in self.rows if r.ok and r.duplicates]
 
 
 def template_workbook() -> bytes:
@@ -125,7 +135,9 @@ def template_workbook() -> bytes:
         _("ID number: checked (18 digits with check character, or the old 15 digits). It is "
           "stored encrypted."),
         _("Importing the same roster again changes nothing: people are matched by ID number, "
-          "or by phone or name within the same room."),
+          "or by name within the same room. An ID number on record under another name is "
+          "refused; a row that looks like someone on record (same name and phone) is shown "
+          "for you to confirm."),
         _("Rows with a problem are listed with the reason before anything is imported."),
     ]:
         notes.append([line])
@@ -143,8 +155,13 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def roster_check(content: bytes) -> RosterCheck:
-    """Read and validate every row; write nothing."""
+def roster_check(content: bytes, *, user) -> RosterCheck:
+    """Read and validate every row by the rules of the forms and the API; write nothing.
+
+    Beyond each row's own values: an ID number on record (or earlier in the file) under
+    another name is an error, and a row that would record a new person who is likely one on
+    record (``selectors.party_duplicates``) is listed for the user to confirm.
+    """
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
@@ -206,22 +223,61 @@ def roster_check(content: bytes) -> RosterCheck:
                         raise InvalidOperation
                 except InvalidOperation:
                     row.errors.append(_("An area must be a number of square metres."))
-        if raw.get("mobile"):
-            try:
-                raw["mobile"] = normalise_phone(raw["mobile"]).display
-            except ValidationError as exc:
-                row.errors.extend(exc.messages)
-        if raw.get("id_number"):
-            try:
-                raw["id_number"] = normalise_id_number(raw["id_type"] or IdType.RESIDENT_ID,
-                                                       raw["id_number"])
-                raw["id_type"] = raw["id_type"] or IdType.RESIDENT_ID
-            except ValidationError as exc:
-                row.errors.extend(exc.messages)
+        try:
+            values = party_clean(id_type=raw["id_type"], id_number=raw.get("id_number", ""),
+                                 phones={"mobile": [raw.get("mobile", "")]})
+        except ValidationError as exc:
+            row.errors.extend(exc.messages)
+        else:
+            raw["id_number"], raw["id_type"] = values.id_number, values.id_type
+            mobile = values.phones["mobile"]
+            raw["mobile"] = mobile[0].display if mobile else ""
+            row.phones = mobile
         rows.append(row)
     if not rows:
         return RosterCheck(rows=[], problem=_("The roster has no rows below the titles."))
+    _check_people(rows, user=user)
     return RosterCheck(rows=rows)
+
+
+def _check_people(rows: list[RosterRow], *, user) -> None:
+    """Match the rows' people against those on record, in bulk (a 20,000-row roster is a
+    few queries per thousand rows, plus one for each row that looks like a duplicate)."""
+    good = [row for row in rows if row.ok]
+    found = party_duplicates(user=user, probes=[
+        party_probe(name=row.data["name"], phones=row.phones,
+                    id_number=row.data["id_number"]) for row in good])
+    first_by_id: dict[str, RosterRow] = {}
+    for row, duplicates in zip(good, found, strict=True):
+        data = row.data
+        if data["id_number"]:
+            earlier = first_by_id.setdefault(data["id_number"], row)
+            if earlier.data["name"] != data["name"]:
+                row.errors.append(_(
+                    "ID number %(id)s is also on row %(row)s, with the name %(name)s.") % {
+                    "id": mask_id_number(data["id_number"]), "row": earlier.number,
+                    "name": earlier.data["name"]})
+                continue
+            holder = next((d.party for d in duplicates if d.same_id), None)
+            if holder is not None:
+                if holder.name != data["name"]:
+                    row.errors.append(_(
+                        "ID number %(id)s is on record for %(name)s: correct the name in the "
+                        "roster, or on that person's record first.") % {
+                        "id": mask_id_number(data["id_number"]), "name": holder.name})
+                continue  # the person on record: linked, not created
+        if duplicates and not _named_in_room(data):
+            row.duplicates = duplicates
+
+
+def _named_in_room(data: dict) -> bool:
+    """Whether the room of the row already has (or had) someone of the row's name: the row
+    is then that person, as ``_party_for`` links it."""
+    code = Room.make_code(data["building"], data["unit"] or None, data["room"])
+    rooms = Room.objects.filter(estate__name=data["estate"], code=code)
+    return Party.objects.filter(name=data["name"]).filter(
+        Q(pk__in=Ownership.objects.filter(room__in=rooms).values("party_id"))
+        | Q(pk__in=Occupancy.objects.filter(room__in=rooms).values("party_id"))).exists()
 
 
 def _room_for(data: dict, cache: dict) -> Room:
@@ -251,41 +307,60 @@ def _floor_from_number(number: str) -> int:
 
 
 def _party_for(data: dict, room: Room) -> Party | None:
+    """The person on record a row stands for: the same ID number (``roster_check`` made
+    sure the names agree), else someone of the same name in the same room."""
     if data.get("id_number"):
         found = Party.objects.filter(id_hash=identity.lookup_hash(data["id_number"])).first()
         if found:
             return found
-    linked = Q(ownerships__room=room) | Q(occupancies__room=room)
-    if data.get("mobile"):
-        phone = normalise_phone(data["mobile"])
-        found = Party.objects.filter(linked, pk__in=Phone.objects.filter(
-            e164=phone.e164).values("party_id")).first()
-        if found:
-            return found
-    return Party.objects.filter(linked, name=data["name"]).first()
+    linked = (Q(pk__in=Ownership.objects.filter(room=room).values("party_id"))
+              | Q(pk__in=Occupancy.objects.filter(room=room).values("party_id")))
+    return Party.objects.filter(linked, name=data["name"]).order_by("id").first()
 
 
 @transaction.atomic
-def roster_apply(*, check: RosterCheck, by, skip_bad_rows: bool) -> dict:
-    """Write the checked roster: all rows or none, unless bad rows are skipped."""
+def roster_apply(*, check: RosterCheck, by, skip_bad_rows: bool,
+                 confirm_duplicates: bool = False) -> dict:
+    """Write the checked roster: all rows or none, unless bad rows are skipped. Rows that
+    look like people on record are written only once the user confirmed they are not."""
     if check.problem:
         raise ValidationError(check.problem)
     if check.bad and not skip_bad_rows:
         raise ValidationError(_("%(n)s rows have problems: correct them, or choose to skip "
                                 "them.") % {"n": len(check.bad)})
+    if check.duplicated and not confirm_duplicates:
+        raise ValidationError(_("%(n)s rows look like people already on record: check them, "
+                                "then confirm that they are other people.")
+                              % {"n": len(check.duplicated)})
     counts = {"rooms": Room.objects.count(), "people": 0, "links": 0, "unchanged": 0}
     cache: dict = {}
+    # People this import created, by name and phone: the same person listed for two rooms
+    # (without an ID number) is recorded once.
+    created: dict[tuple[str, str], Party] = {}
     for row in check.good:
         data = row.data
         room = _room_for(data, cache)
         party = _party_for(data, room)
+        if party is not None and party.name != data["name"]:
+            # Only an ID number held by someone the importer may not see gets here: the
+            # check step names the others. Refused all the same, without the name.
+            raise ValidationError(_("Row %(row)s: the ID number is on record under another "
+                                    "name.") % {"row": row.number})
+        contact_keys = [] if data.get("id_number") else [
+            (data["name"], phone.e164) for phone in row.phones]
         if party is None:
+            party = next((created[key] for key in contact_keys if key in created), None)
+        if party is None:
+            # The check step applied the duplicate rule to the whole roster, in bulk, and
+            # the user confirmed what it found.
             party = party_save(
                 party=Party(name=data["name"], gender=data.get("gender") or "",
                             notes=data.get("notes", "")),
                 by=by, phones=[data["mobile"]] if data.get("mobile") else [],
-                id_number=data.get("id_number") or None, id_type=data.get("id_type"))
+                id_number=data.get("id_number") or None, id_type=data.get("id_type"),
+                confirm_duplicate=True)
             counts["people"] += 1
+            created.update(dict.fromkeys(contact_keys, party))
         state = data.get("move_in_state") or MoveInState.MOVED_IN
         if data["role"] == OWNER:
             if Ownership.objects.filter(current_q(), room=room, party=party).exists():

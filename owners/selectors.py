@@ -180,3 +180,90 @@ def party_documents(*, party: Party, user) -> list[ServiceDocument]:
     if not user.has_perm("owners.view_servicedocument"):
         return []
     return list(party.documents.select_related("room", "template", "file")[:50])
+
+
+# --- Likely duplicates (one finder for the forms, the API and the roster import) --------
+
+@dataclass(frozen=True)
+class PersonProbe:
+    """Someone about to be recorded: the name, the phones (E.164), the ID's lookup hash and,
+    for a company, its unified social credit code (a company's ID number)."""
+
+    name: str
+    e164s: tuple[str, ...] = ()
+    id_hash: str = ""
+    uscc: str = ""
+
+
+@dataclass
+class Duplicate:
+    """A person on record who is likely the one about to be recorded again."""
+
+    party: Party
+    same_id: bool  # the same ID number (or USCC); otherwise the same name and a same phone
+    rooms: list[str]  # codes of the rooms they own or live in now
+
+
+DUPLICATES_SHOWN = 5
+_PROBE_CHUNK = 1000
+
+
+def party_duplicates(*, user, probes: list[PersonProbe]) -> list[list[Duplicate]]:
+    """For each probe, the people on record the user may see who are likely the same
+    person: the same ID number (or USCC), or the same name and one of the same phones.
+
+    Four queries per thousand probes (people, their phones, the rooms they own and live
+    in now), so the import checks a whole roster by the rule the forms and the API apply
+    to one person.
+    """
+    found: list[list[Duplicate]] = [[] for _probe in probes]
+    limits = party_limits(user)
+    for start in range(0, len(probes), _PROBE_CHUNK):
+        chunk = probes[start:start + _PROBE_CHUNK]
+        hashes = {p.id_hash for p in chunk if p.id_hash}
+        codes = {p.uscc for p in chunk if p.uscc}
+        names = {p.name.strip() for p in chunk if p.e164s and p.name.strip()}
+        e164s = {e for p in chunk for e in p.e164s}
+        wanted = Q(pk__in=[])
+        if hashes:
+            wanted |= Q(id_hash__in=hashes)
+        if codes:
+            wanted |= Q(uscc__in=codes)
+        if names and e164s:
+            wanted |= Q(name__in=names,
+                        pk__in=Phone.objects.filter(e164__in=e164s).values("party_id"))
+        if not hashes and not codes and not (names and e164s):
+            continue
+        people = list(_limited(Party.objects.filter(wanted), limits)
+                      .prefetch_related("phones").order_by("id"))
+        if not people:
+            continue
+        rooms: dict[int, list[str]] = {p.pk: [] for p in people}
+        for model in (Ownership, Occupancy):
+            for party_id, code in (model.objects.filter(current_q(), party_id__in=list(rooms))
+                                   .order_by("room__sort_key", "room_id")
+                                   .values_list("party_id", "room__code")):
+                if code not in rooms[party_id]:
+                    rooms[party_id].append(code)
+        by_hash: dict[str, list[Party]] = {}
+        by_code: dict[str, list[Party]] = {}
+        by_contact: dict[tuple[str, str], list[Party]] = {}
+        for person in people:
+            if person.id_hash:
+                by_hash.setdefault(person.id_hash, []).append(person)
+            if person.uscc:
+                by_code.setdefault(person.uscc, []).append(person)
+            for phone in person.phones.all():
+                by_contact.setdefault((person.name, phone.e164), []).append(person)
+        for offset, probe in enumerate(chunk):
+            same_id = [*(by_hash.get(probe.id_hash, []) if probe.id_hash else []),
+                       *(by_code.get(probe.uscc, []) if probe.uscc else [])]
+            same_contact = [person for e164 in probe.e164s
+                            for person in by_contact.get((probe.name.strip(), e164), [])]
+            seen: set[int] = set()
+            for person in [*same_id, *same_contact]:
+                if person.pk not in seen and len(seen) < DUPLICATES_SHOWN:
+                    seen.add(person.pk)
+                    found[start + offset].append(Duplicate(
+                        party=person, same_id=person in same_id, rooms=rooms[person.pk]))
+    return found

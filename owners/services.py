@@ -12,12 +12,17 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 
-from . import identity
-from .choices import ActivityKind, IdType, MoveInState, OccupantRelation, PartyKind
+from . import identity, selectors
+from .choices import ActivityKind, IdType, MoveInState, OccupantRelation
 from .models import Building, Occupancy, Ownership, Party, Phone, Room, Unit, Vehicle
 from .pinyin import name_keys
 from .timeline import activity_record
-from .validators import mask_id_number, normalise_id_number, normalise_phone, normalise_plate
+from .validators import Phone as PhoneNumber
+from .validators import (
+    birth_date_from_resident_id,
+    mask_id_number,
+    party_clean,
+)
 
 # --- Property structure -----------------------------------------------------------------
 
@@ -78,32 +83,45 @@ def room_prepare(room: Room) -> Room:
 
 # --- People -----------------------------------------------------------------------------
 
+class PartyDuplicateError(ValidationError):
+    """Creating this person would likely record someone already on record; the caller
+    shows ``duplicates`` and creates only once the user confirms it is someone else."""
+
+    def __init__(self, duplicates: list):
+        super().__init__(
+            _("This person may already be on record: check the people listed, or confirm "
+              "that this is someone else."), code="likely_duplicate")
+        self.duplicates = duplicates
+
+
+def party_probe(*, name: str, phones: list[PhoneNumber], id_number: str = "",
+                uscc: str = "") -> selectors.PersonProbe:
+    """What the duplicate finder compares: the name, the phones, the ID's lookup hash and
+    the USCC (all already normalised)."""
+    return selectors.PersonProbe(
+        name=name.strip(), e164s=tuple(dict.fromkeys(p.e164 for p in phones)), uscc=uscc,
+        id_hash=identity.lookup_hash(id_number) if id_number else "")
+
+
 def _apply_id(party: Party, id_type: str, id_number: str) -> None:
     if not id_number:
         party.id_type, party.id_encrypted, party.id_hash, party.id_masked = "", "", "", ""
         return
-    value = normalise_id_number(id_type, id_number)
     party.id_type = id_type
-    party.id_encrypted = identity.encrypt(value)
-    party.id_hash = identity.lookup_hash(value)
-    party.id_masked = mask_id_number(value)
+    party.id_encrypted = identity.encrypt(id_number)
+    party.id_hash = identity.lookup_hash(id_number)
+    party.id_masked = mask_id_number(id_number)
     if id_type == IdType.RESIDENT_ID and not party.birthday:
-        from .validators import birth_date_from_resident_id
-
-        party.birthday = birth_date_from_resident_id(value)
+        party.birthday = birth_date_from_resident_id(id_number)
 
 
-def _apply_phones(party: Party, numbers: list[str]) -> None:
-    wanted = []
-    for position, raw in enumerate(n for n in numbers if n and n.strip()):
-        phone = normalise_phone(raw)
-        wanted.append((phone, position == 0))
+def _apply_phones(party: Party, phones: list[PhoneNumber]) -> None:
     keep = set()
-    for phone, primary in wanted:
+    for position, phone in enumerate(phones):
         obj, _ = Phone.objects.update_or_create(
             party=party, e164=phone.e164, extension=phone.extension,
             defaults={"kind": phone.kind, "display": phone.display, "tail": phone.tail,
-                      "is_primary": primary})
+                      "is_primary": position == 0})
         keep.add(obj.pk)
     party.phones.exclude(pk__in=keep).delete()
 
@@ -117,31 +135,38 @@ def party_save(
     id_number: str | None = None,
     id_type: str | None = None,
     plates: list[str] | None = None,
+    confirm_duplicate: bool = False,
 ) -> Party:
-    """Create or update a party from a validated form; ``None`` leaves a part unchanged.
+    """Create or update a party; ``None`` leaves a part unchanged.
 
-    ``id_number`` is the clear number typed by the user; it is stored encrypted only.
+    Every identifier passes ``validators.party_clean`` (errors keyed by field), whichever
+    path it came by. ``id_number`` is the clear number typed by the user; it is stored
+    encrypted only. A new person who is likely someone on record (``party_duplicates``)
+    raises ``PartyDuplicateError`` unless the user confirmed it is someone else.
     """
     creating = party.pk is None
-    if party.kind == PartyKind.COMPANY and party.uscc:
-        from .validators import normalise_uscc
-
-        party.uscc = normalise_uscc(party.uscc)
+    values = party_clean(kind=party.kind, id_type=id_type or "", id_number=id_number or "",
+                         uscc=party.uscc, phones={"phones": phones or []},
+                         plates={"plates": plates or []})
+    party.uscc = values.uscc
     party.name = party.name.strip()
     party.name_pinyin, party.name_initials = name_keys(party.name)
+    if creating and not confirm_duplicate:
+        probe = party_probe(name=party.name, phones=values.phones["phones"],
+                            id_number=values.id_number, uscc=values.uscc)
+        [duplicates] = selectors.party_duplicates(user=by, probes=[probe])
+        if duplicates:
+            raise PartyDuplicateError(duplicates)
     if id_number is not None:
-        _apply_id(party, id_type or IdType.RESIDENT_ID, id_number.strip())
+        _apply_id(party, values.id_type, values.id_number)
     if creating:
         party.created_by = by if getattr(by, "is_authenticated", False) else None
     party.save()
     if phones is not None:
-        _apply_phones(party, phones)
+        _apply_phones(party, values.phones["phones"])
     if plates is not None:
-        keep = []
-        for raw in plates:
-            if raw and raw.strip():
-                keep.append(Vehicle.objects.get_or_create(party=party,
-                                                          plate=normalise_plate(raw))[0].pk)
+        keep = [Vehicle.objects.get_or_create(party=party, plate=plate)[0].pk
+                for plate in values.plates["plates"]]
         party.vehicles.exclude(pk__in=keep).delete()
     audit_record(actor=by, action="owners.party_created" if creating else "owners.party_changed",
                  target=party)
@@ -164,6 +189,11 @@ def party_id_reveal(*, party: Party, by) -> str:
 def ownership_add(*, room: Room, party: Party, by, share: Decimal = Decimal(100),
                   start_date: date | None = None,
                   move_in_state: str = MoveInState.MOVED_IN) -> Ownership:
+    """Record that ``party`` owns ``room`` (a new owner or a co-owner)."""
+    if Ownership.objects.filter(room=room, party=party).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate())).exists():
+        raise ValidationError(_("%(name)s is already an owner of this room.")
+                              % {"name": party.name})
     ownership = Ownership.objects.create(room=room, party=party, share=share,
                                          start_date=start_date or timezone.localdate(),
                                          move_in_state=move_in_state)

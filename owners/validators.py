@@ -9,13 +9,16 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .choices import IdType, PhoneKind
+from .choices import IdType, PartyKind, PhoneKind
 
 # GB 11643-1999: weights of the first 17 digits, and the check character for sum mod 11.
 _ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 _ID_CHECK = "10X98765432"
 # First two digits of a valid region code (provinces, plus 81-83 for HK, Macao, Taiwan
 # residence permits).
+# GB 11643 writes the full year, so people born in the 1800s hold valid numbers; what is
+# refused is a date before any living holder or after today.
+EARLIEST_BIRTH = datetime.date(1800, 1, 1)
 _PROVINCES = {
     "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
     "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
@@ -45,7 +48,7 @@ def normalise_resident_id(raw: str) -> str:
     except ValueError as exc:
         raise ValidationError(_("The birth date in the ID number is not a real date."),
                               code="id_birth") from exc
-    if born.year < 1900 or born > timezone.localdate():
+    if not EARLIEST_BIRTH <= born <= timezone.localdate():
         raise ValidationError(_("The birth date in the ID number is not a real date."),
                               code="id_birth")
     if value[17] != resident_id_check_char(value[:17]):
@@ -127,7 +130,11 @@ class Phone:
 
     @property
     def display(self) -> str:
-        if self.kind == PhoneKind.MOBILE and len(self.national) == 11:
+        # Mainland numbers as dialled here; others in full, so that the text shown (and
+        # handed back to ``normalise_phone`` by the forms and the API) is the same number.
+        if not self.e164.startswith("+86"):
+            text = self.e164
+        elif self.kind == PhoneKind.MOBILE and len(self.national) == 11:
             text = self.national
         elif self.kind == PhoneKind.SERVICE:
             text = f"{self.national[:3]}-{self.national[3:6]}-{self.national[6:]}"
@@ -148,16 +155,43 @@ _KIND_BY_TYPE = {
 }
 
 
+# An extension after a marker: 转 123, 分机 123, ext. 123, x123, #123 (also full-width ＃).
+_EXTENSION = re.compile(r"\s*(?:转|分机号?|ext(?:ension)?\.?|x|#|＃)\s*[:：]?\s*(\d{1,8})\s*$",
+                        re.I)
+# ``0755-88888888-123``: read as an extension only when the whole is not a number itself
+# (``400-812-3123`` and ``0571-8800-1234`` are numbers written in groups).
+_DASH_EXTENSION = re.compile(r"(.*\d)\s*[-－—–]\s*(\d{1,6})\s*")
+
+
+def _parsed(text: str):
+    """The parsed number if it is a valid one, else ``None``; raises for what is no number."""
+    number = phonenumbers.parse(text, "CN")
+    return number if phonenumbers.is_valid_number(number) else None
+
+
 def normalise_phone(raw: str) -> Phone:
-    """Parse a mainland (or international, with +) number; ValidationError if invalid."""
+    """Parse a mainland (or international, with +) number; ValidationError if invalid.
+
+    Extensions are kept apart however they are written (``转 123``, ``-123``, ``ext. 123``,
+    ``#123``), so each form of the same number gives the same record.
+    """
     text = (raw or "").strip()
-    text = re.sub(r"\s*(转|分机|ext\.?|x)\s*(\d+)\s*$", r" ext. \2", text, flags=re.I)
+    marked = _EXTENSION.search(text)
+    if marked:
+        text = f"{text[:marked.start()]} ext. {marked.group(1)}"
     try:
-        number = phonenumbers.parse(text, "CN")
+        number = _parsed(text)
+        dashed = None if number or marked else _DASH_EXTENSION.fullmatch(text)
+        if dashed:
+            head = _parsed(dashed.group(1))
+            if head is not None and phonenumbers.number_type(head) != \
+                    phonenumbers.PhoneNumberType.MOBILE:
+                head.extension = dashed.group(2)
+                number = head
     except phonenumbers.NumberParseException as exc:
         raise ValidationError(_("“%(value)s” is not a phone number."), params={"value": raw},
                               code="phone") from exc
-    if not phonenumbers.is_valid_number(number):
+    if number is None:
         raise ValidationError(
             _("“%(value)s” is not a valid phone number: mobiles have 11 digits, landlines "
               "need their area code (e.g. 0571-88001234)."),
@@ -187,3 +221,74 @@ def normalise_plate(raw: str) -> str:
             _("“%(value)s” is not a licence plate (e.g. 浙A12345, or 浙AD12345 for new "
               "energy vehicles)."), params={"value": raw}, code="plate")
     return value
+
+
+@dataclass(frozen=True)
+class PartyValues:
+    """What ``party_clean`` hands back: every identifier in its one stored form."""
+
+    id_type: str
+    id_number: str
+    uscc: str
+    phones: dict[str, list[Phone]]
+    plates: dict[str, list[str]]
+
+
+def party_clean(
+    *,
+    kind: str = PartyKind.PERSON,
+    id_type: str = "",
+    id_number: str = "",
+    uscc: str = "",
+    phones: dict[str, list[str]] | None = None,
+    plates: dict[str, list[str]] | None = None,
+) -> PartyValues:
+    """Check a person's or company's identifiers: the one rule set behind the forms, the API,
+    the roster import and ``services.party_save``.
+
+    ``phones`` and ``plates`` map the caller's field names to the values typed there, so
+    each caller gets its errors on its own fields. Raises ``ValidationError`` keyed by field
+    (``{"uscc": [...], "mobile": [...]}``) with every problem found, not only the first.
+    """
+    errors: dict[str, list[ValidationError]] = {}
+    id_type = id_type or (IdType.RESIDENT_ID if (id_number or "").strip() else "")
+    if (id_number or "").strip():
+        try:
+            id_number = normalise_id_number(id_type, id_number)
+        except ValidationError as exc:
+            errors.setdefault("id_number", []).append(exc)
+    else:
+        id_number = ""
+    uscc = re.sub(r"\s", "", uscc or "")
+    if uscc:
+        # Checked for people too: a sole trader (个体工商户) has one, and a code that does
+        # not pass its check is a typo whoever it belongs to.
+        try:
+            uscc = normalise_uscc(uscc)
+        except ValidationError as exc:
+            errors.setdefault("uscc", []).append(exc)
+    elif kind == PartyKind.COMPANY:
+        errors.setdefault("uscc", []).append(ValidationError(
+            _("A company needs its unified social credit code."), code="uscc_required"))
+    clean_phones: dict[str, list[Phone]] = {}
+    for field_name, values in (phones or {}).items():
+        clean_phones[field_name] = []
+        for value in values:
+            if value and value.strip():
+                try:
+                    clean_phones[field_name].append(normalise_phone(value))
+                except ValidationError as exc:
+                    errors.setdefault(field_name, []).append(exc)
+    clean_plates: dict[str, list[str]] = {}
+    for field_name, values in (plates or {}).items():
+        clean_plates[field_name] = []
+        for value in values:
+            if value and value.strip():
+                try:
+                    clean_plates[field_name].append(normalise_plate(value))
+                except ValidationError as exc:
+                    errors.setdefault(field_name, []).append(exc)
+    if errors:
+        raise ValidationError(errors)
+    return PartyValues(id_type=id_type if id_number else "", id_number=id_number, uscc=uscc,
+                       phones=clean_phones, plates=clean_plates)

@@ -87,18 +87,25 @@ def party_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     else:
         _require(request, "owners.change_party")
         party = selectors.party_get_for_user(user=request.user, pk=pk)
+    duplicates = []
     with transaction.atomic():
         form = PartyForm(request.POST or None, instance=party)
         if request.method == "POST" and form.is_valid():
             saved = form.save(commit=False)
-            services.party_save(
-                party=saved, by=request.user, phones=form.phone_list,
-                id_number=form.cleaned_data.get("id_number") or None,
-                id_type=form.cleaned_data.get("id_type"), plates=form.plate_list)
-            form.save_m2m()
-            messages.success(request, _("Saved %(name)s.") % {"name": saved.name})
-            return redirect("owners:party_detail", pk=saved.pk)
-    return render(request, "owners/party_form.html", {"form": form, "party": party})
+            try:
+                services.party_save(
+                    party=saved, by=request.user, phones=form.phone_list,
+                    id_number=form.cleaned_data.get("id_number") or None,
+                    id_type=form.cleaned_data.get("id_type"), plates=form.plate_list,
+                    confirm_duplicate=request.POST.get("confirm_duplicate") == "1")
+            except services.PartyDuplicateError as exc:
+                duplicates = exc.duplicates
+            else:
+                form.save_m2m()
+                messages.success(request, _("Saved %(name)s.") % {"name": saved.name})
+                return redirect("owners:party_detail", pk=saved.pk)
+    return render(request, "owners/party_form.html",
+                  {"form": form, "party": party, "duplicates": duplicates})
 
 
 @require_POST
@@ -136,14 +143,21 @@ def household_add(request: HttpRequest, room_pk: int) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
                                            require_https=request.is_secure()):
         back = reverse("owners:room_detail", args=[room.pk])
+    duplicates = []
     if form.is_valid():
         data = form.cleaned_data
         try:
             with transaction.atomic():
-                person = services.party_save(
-                    party=Party(name=data["name"], gender=data.get("gender") or ""),
-                    by=request.user, phones=[data["mobile"]] if data["mobile"] else [],
-                    id_number=data.get("id_number") or None, id_type=data.get("id_type"))
+                if request.POST.get("existing"):
+                    # The desk chose the person on record the duplicate warning showed.
+                    person = selectors.party_get_for_user(user=request.user,
+                                                          pk=request.POST["existing"])
+                else:
+                    person = services.party_save(
+                        party=Party(name=data["name"], gender=data.get("gender") or ""),
+                        by=request.user, phones=[data["mobile"]] if data["mobile"] else [],
+                        id_number=data.get("id_number") or None, id_type=data.get("id_type"),
+                        confirm_duplicate=request.POST.get("confirm_duplicate") == "1")
                 if data["relation"] == OWNER:
                     services.ownership_add(room=room, party=person, by=request.user,
                                            move_in_state=data["move_in_state"])
@@ -152,14 +166,17 @@ def household_add(request: HttpRequest, room_pk: int) -> HttpResponse:
                                            relation_detail=data["relation_detail"],
                                            move_in_state=data["move_in_state"],
                                            by=request.user)
+        except services.PartyDuplicateError as exc:
+            duplicates = exc.duplicates
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_error(None, exc.messages)
         else:
             messages.success(request, _("%(name)s added to %(room)s.") % {
                 "name": person.name, "room": room.code})
             return redirect(back)
     return render(request, "owners/household_form.html",
-                  {"form": form, "room": room, "back": back}, status=400)
+                  {"form": form, "room": room, "back": back, "duplicates": duplicates},
+                  status=200 if duplicates else 400)
 
 
 @require_GET
@@ -252,15 +269,17 @@ def roster_import(request: HttpRequest) -> HttpResponse:
             context["error"] = " ".join(exc.messages)
         else:
             with stored.file.open("rb") as handle:
-                check = roster_check(handle.read())
+                check = roster_check(handle.read(), user=request.user)
             context.update(check=check, stored=stored)
     elif request.method == "POST" and request.POST.get("stored"):
         stored = stored_file_get_for_user(user=request.user, pk=request.POST["stored"])
         with stored.file.open("rb") as handle:
-            check = roster_check(handle.read())
+            check = roster_check(handle.read(), user=request.user)
         try:
-            counts = roster_apply(check=check, by=request.user,
-                                  skip_bad_rows=request.POST.get("skip_bad_rows") == "1")
+            counts = roster_apply(
+                check=check, by=request.user,
+                skip_bad_rows=request.POST.get("skip_bad_rows") == "1",
+                confirm_duplicates=request.POST.get("confirm_duplicates") == "1")
         except ValidationError as exc:
             context.update(check=check, stored=stored, error=" ".join(exc.messages))
         else:

@@ -110,3 +110,40 @@ def test_people_list_queries_do_not_grow(front_desk, login, django_assert_max_nu
         PartyFactory(mobile=f"1380000{n:04d}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("party-list"))
+
+
+def test_a_companys_uscc_errors_are_keyed_by_field(front_desk, login):
+    client = login(front_desk)
+    # when a company is created with a mistyped code, or with none
+    for body in [{"kind": "company", "name": "甲公司", "uscc": "91350100M000100Y44"},
+                 {"kind": "company", "name": "甲公司"}]:
+        response = client.post(reverse("party-list"), body, content_type="application/json")
+        # then the answer names the field, as a form would
+        assert response.status_code == 400
+        assert list(response.json()) == ["uscc"], response.json()
+    assert not Party.objects.exists()
+
+
+def test_a_uscc_on_a_person_is_checked_and_stored_normalised(front_desk, login):
+    party = PartyFactory(name="张三")
+    client = login(front_desk)
+    url = reverse("party-detail", args=[party.pk])
+    bad = client.patch(url, {"uscc": "91350100M000100Y44", "version": 1},
+                       content_type="application/json")
+    assert bad.status_code == 400 and "校验位不符" in bad.json()["uscc"][0]
+    good = client.patch(url, {"uscc": "91350100m000100y43", "version": 1},
+                        content_type="application/json")
+    assert good.status_code == 200, good.json()
+    party.refresh_from_db()
+    assert party.uscc == "91350100M000100Y43"
+
+
+def test_the_emergency_phone_is_checked_like_every_other_phone(front_desk, login):
+    client = login(front_desk)
+    bad = client.post(reverse("party-list"), {"name": "张三", "emergency_phone": "12345"},
+                      content_type="application/json")
+    assert bad.status_code == 400 and list(bad.json()) == ["emergency_phone"]
+    good = client.post(reverse("party-list"), {"name": "张三",
+                                               "emergency_phone": "0755-88888888-123"},
+                       content_type="application/json")
+    assert good.json()["emergency_phone"] == "0755-88888888 转 123"

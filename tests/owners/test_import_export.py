@@ -45,7 +45,7 @@ def test_template_has_the_columns_and_chinese_instructions():
 
 
 def test_a_good_roster_imports_rooms_people_and_links(front_desk):
-    check = roster_check(roster(*GOOD))
+    check = roster_check(roster(*GOOD), user=front_desk)
     assert check.problem == "" and not check.bad
     counts = roster_apply(check=check, by=front_desk, skip_bad_rows=False)
     assert counts == {"rooms": 2, "people": 3, "links": 3, "unchanged": 0, "skipped": 0}
@@ -58,8 +58,9 @@ def test_a_good_roster_imports_rooms_people_and_links(front_desk):
 
 
 def test_reimporting_the_same_roster_changes_nothing(front_desk):
-    roster_apply(check=roster_check(roster(*GOOD)), by=front_desk, skip_bad_rows=False)
-    counts = roster_apply(check=roster_check(roster(*GOOD)), by=front_desk,
+    roster_apply(check=roster_check(roster(*GOOD), user=front_desk), by=front_desk,
+                 skip_bad_rows=False)
+    counts = roster_apply(check=roster_check(roster(*GOOD), user=front_desk), by=front_desk,
                           skip_bad_rows=False)
     assert counts["people"] == 0 and counts["links"] == 0 and counts["unchanged"] == 3
     assert Party.objects.count() == 3
@@ -68,7 +69,7 @@ def test_reimporting_the_same_roster_changes_nothing(front_desk):
 def test_bad_rows_are_named_with_reasons_and_block_the_import(front_desk):
     bad = [*GOOD, {"estate": "翠苑花园", "building": "3", "room": "1301", "name": "",
                    "role": "邻居", "mobile": "12345", "id_number": "110105194912310021"}]
-    check = roster_check(roster(*bad))
+    check = roster_check(roster(*bad), user=front_desk)
     [row] = check.bad
     assert row.number == 5
     text = " ".join(row.errors)
@@ -81,19 +82,19 @@ def test_bad_rows_are_named_with_reasons_and_block_the_import(front_desk):
 
 def test_bad_rows_can_be_skipped_on_request(front_desk):
     check = roster_check(roster(*GOOD, {"estate": "x", "building": "1", "room": "1",
-                                        "name": "坏行", "role": "?"}))
+                                        "name": "坏行", "role": "?"}), user=front_desk)
     counts = roster_apply(check=check, by=front_desk, skip_bad_rows=True)
     assert counts["links"] == 3 and counts["skipped"] == 1
     assert not Party.objects.filter(name="坏行").exists()
 
 
-def test_a_file_that_is_not_a_roster_is_explained():
-    assert "不是 Excel" in roster_check(b"hello").problem
+def test_a_file_that_is_not_a_roster_is_explained(front_desk):
+    assert "不是 Excel" in roster_check(b"hello", user=front_desk).problem
     book = Workbook()
     book.active.append(["foo", "bar"])
     out = io.BytesIO()
     book.save(out)
-    assert "缺少" in roster_check(out.getvalue()).problem
+    assert "缺少" in roster_check(out.getvalue(), user=front_desk).problem
 
 
 def test_import_page_checks_then_imports(manager, login):
