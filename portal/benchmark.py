@@ -24,10 +24,12 @@ DJANGO_DEFAULT_MIDDLEWARE = [
 
 
 class PlainDjangoHandler(WSGIHandler):
-    """A WSGI handler built with Django's default middleware instead of the project's."""
+    """A WSGI handler built with Django's default middleware instead of the project's, and
+    Django's default session store (the database; the middleware picks it when built)."""
 
     def load_middleware(self, is_async=False):
-        with override_settings(MIDDLEWARE=DJANGO_DEFAULT_MIDDLEWARE):
+        with override_settings(MIDDLEWARE=DJANGO_DEFAULT_MIDDLEWARE,
+                               SESSION_ENGINE="django.contrib.sessions.backends.db"):
             super().load_middleware(is_async)
 
 

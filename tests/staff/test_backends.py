@@ -86,6 +86,6 @@ def test_the_signed_in_user_comes_with_their_department(login, django_assert_num
     request = RequestFactory().get("/")
     request.session = client.session
     request.session.load()
-    with django_assert_num_queries(2):  # the session, then the user with the department
+    with django_assert_num_queries(1):  # the user with the department (the session is cached)
         user = get_user(request)
         assert user.department.name == "客服中心"

@@ -108,7 +108,7 @@ def test_language_switch_refuses_unknown_languages_and_foreign_redirects(front_d
 
 def test_sessions_expire_after_a_shift():
     assert 0 < settings.SESSION_COOKIE_AGE <= 12 * 60 * 60
-    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
 
 
 # --- the colleague picker -------------------------------------------------------------------
@@ -128,7 +128,7 @@ def test_the_colleague_picker_finds_active_staff_by_name_or_phone_tail(
     assert client.get(url, {"q": ""}).json() == {"results": []}
     for n in range(12):
         UserFactory(full_name=f"王建{n:02d}", department=service)
-    with django_assert_num_queries(5):  # session, user, permissions (2), the search
+    with django_assert_num_queries(4):  # user, permissions (2), the search (session cached)
         assert len(client.get(url, {"q": "王建"}).json()["results"]) == 10
 
 
