@@ -7,7 +7,7 @@ with ``workcalendar.clock.WorkCalendar`` (read once, then pure arithmetic).
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 from django.db import transaction
@@ -249,7 +249,8 @@ def _recompute_chunk(chunk: list[Ticket], year: int, calendar: WorkCalendar,
 
 
 def _iso(times: dict) -> dict:
-    return {field: value.isoformat() if value else None for field, value in times.items()}
+    return {field: value.astimezone(UTC).isoformat() if value else None
+            for field, value in times.items()}
 
 
 def due_times_recompute_request(year: int) -> None:
