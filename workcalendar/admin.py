@@ -20,6 +20,26 @@ class CalendarDayAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.source = CalendarDay.Source.MANUAL
         super().save_model(request, obj, form, change)
+        self._remind_to_confirm_again(request, {obj.date.year})
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._remind_to_confirm_again(request, {obj.date.year})
+
+    def delete_queryset(self, request, queryset):
+        years = set(queryset.values_list("date__year", flat=True))
+        super().delete_queryset(request, queryset)
+        self._remind_to_confirm_again(request, years)
+
+    def _remind_to_confirm_again(self, request, years: set[int]) -> None:
+        """Due times already worked out on a confirmed year keep the days as they were
+        until the year is confirmed again (which recomputes them)."""
+        for year in sorted(CalendarYear.objects.filter(year__in=years)
+                           .values_list("year", flat=True)):
+            self.message_user(request, _(
+                "%(year)s is already confirmed: confirm it again under Confirmed calendar "
+                "years to recompute the open tickets' due times with this change.")
+                % {"year": year}, messages.WARNING)
 
 
 @admin.register(WorkPeriod)

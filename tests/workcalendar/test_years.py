@@ -166,3 +166,23 @@ def test_the_provisional_mark_reads_the_confirmed_years_once_per_page(
                                         "met": timezone.now()}))
     assert html.count('data-testid="provisional"') == 2
     assert html.startswith("[]")
+
+
+def test_changing_a_day_of_a_confirmed_year_in_admin_asks_to_confirm_it_again(
+        manager, login):
+    # Given 2026 confirmed (as migrated)
+    CalendarYear.objects.get_or_create(year=2026, defaults={
+        "source": "official", "confirmed_at": timezone.now()})
+    client = login(manager)
+    # When a manager adds a day to 2026, then one to 2031 (not confirmed)
+    confirmed = client.post(reverse("admin:workcalendar_calendarday_add"),
+                            {"date": "2026-12-24", "kind": "holiday", "name": "公司假"},
+                            follow=True).content.decode()
+    other = client.post(reverse("admin:workcalendar_calendarday_add"),
+                        {"date": "2031-12-24", "kind": "holiday", "name": "公司假"},
+                        follow=True).content.decode()
+    # Then only the first is told to confirm its year again
+    day = CalendarDay.objects.get(date=dt.date(2026, 12, 24))
+    assert day.source == CalendarDay.Source.MANUAL
+    assert "2026" in confirmed and 'class="warning"' in confirmed
+    assert 'class="warning"' not in other
