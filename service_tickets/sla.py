@@ -185,10 +185,10 @@ def clocks_replayed(ticket: Ticket, events, *, calendar: WorkCalendar,
     return {field: getattr(state, field) for field in CLOCK_FIELDS}
 
 
-def _affected(year: int):
+def _affected(year: int, calendar: WorkCalendar):
     """Open tickets with a clock still running into ``year`` or later (an index read per
     clock: a due time before the year's start cannot depend on it)."""
-    start = datetime(year, 1, 1, tzinfo=timezone.get_current_timezone())
+    start = datetime(year, 1, 1, tzinfo=calendar.zone)
     return Ticket.objects.filter(
         Q(accept_due__gte=start, accepted_at__isnull=True)
         | Q(resolve_due__gte=start, resolved_at__isnull=True)
@@ -209,7 +209,7 @@ def due_times_recompute(*, year: int) -> int:
     while True:
         with transaction.atomic():
             chunk = list(
-                _affected(year).filter(pk__gt=last_id).order_by("pk")
+                _affected(year, calendar).filter(pk__gt=last_id).order_by("pk")
                 .select_for_update(of=("self",)).select_related("category")
                 .prefetch_related(Prefetch("events", queryset=TicketEvent.objects.filter(
                     kind__in=[EventKind.CREATED, EventKind.TRANSITION, EventKind.CHASED])

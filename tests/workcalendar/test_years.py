@@ -109,6 +109,10 @@ def test_a_manager_confirms_a_year_in_admin(unconfirmed_2027, manager, login, he
     enter_new_years_day_2027()
     client = login(manager)
     url = reverse("admin:workcalendar_calendaryear_add")
+    assert client.get(url).status_code == 200
+    assert client.get(reverse("admin:workcalendar_calendaryear_changelist")).status_code == 200
+    assert client.get(reverse("admin:workcalendar_calendaryear_change", args=[
+        CalendarYear.objects.get(year=2026).pk])).status_code == 200
     # The official arrangement of 2027 is not known: refused with the way forward
     refused = client.post(url, {"year": 2027, "source": "official"})
     assert refused.status_code == 200 and "errorlist" in refused.content.decode()
@@ -118,6 +122,10 @@ def test_a_manager_confirms_a_year_in_admin(unconfirmed_2027, manager, login, he
     assert response.status_code == 302
     year = CalendarYear.objects.get(year=2027)
     assert year.confirmed_by == manager and heard == [2027]
+    # Confirmed again from the list (after a correction): the listeners hear it again
+    response = client.post(reverse("admin:workcalendar_calendaryear_changelist"), {
+        "action": "confirm_again", "_selected_action": [year.pk]})
+    assert response.status_code == 302 and heard == [2027, 2027]
 
 
 def test_the_admin_refuses_to_confirm_by_hand_a_year_without_holidays(
