@@ -17,6 +17,13 @@ class CalendarYearConfirmForm(forms.ModelForm):
             "Official arrangement: load the State Council's holidays and make-up workdays "
             "for the year (when the calendar package already knows them). Entered by a "
             "manager: confirm the days entered under Calendar days.")}
+        widgets = {"source": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "source" in self.fields:  # only when adding: a confirmed year is read-only
+            self.fields["source"].choices = CalendarDay.Source.choices  # no empty choice
+            self.fields["source"].initial = CalendarDay.Source.MANUAL
 
     def clean(self):
         data = super().clean()
