@@ -19,7 +19,9 @@ def _system_card(user) -> dashboard.Card | None:
                              value=_("Up") if broker["ok"] else _("Down"),
                              tone="" if broker["ok"] else "danger"),
             dashboard.Figure(label=_("Background worker"),
-                             value=_("Running") if worker["ok"] else _("No recent heartbeat"),
+                             value=_("Running") if worker["ok"] else (
+                                 _("Not started yet") if worker["reason"] == "no_heartbeat"
+                                 else _("No recent heartbeat")),
                              tone="" if worker["ok"] else "warning"),
         ],
     )

@@ -29,6 +29,7 @@ from rest_framework.settings import api_settings
 from owners.models import Building, Estate, Party, Room
 from staff.models import Department
 from uploads.models import StoredFile
+from workcalendar.clock import ConfirmedYears
 
 from . import notices, services
 from .choices import QUALITY_DIMENSIONS, Action, EventKind, Priority, Status, TicketType
@@ -147,6 +148,13 @@ class TicketSerializer(serializers.ModelSerializer):
         help_text="The notice in force the call is about (停水通知…)")
     at_risk = serializers.SerializerMethodField()
     breached = serializers.SerializerMethodField()
+    accept_due_provisional = serializers.SerializerMethodField(
+        help_text="The accept-by time is still running and falls in a year whose holidays "
+                  "are not confirmed yet: it counts Monday to Friday and may change")
+    respond_due_provisional = serializers.SerializerMethodField(
+        help_text="As accept_due_provisional, for respond_due")
+    resolve_due_provisional = serializers.SerializerMethodField(
+        help_text="As accept_due_provisional, for resolve_due")
 
     class Meta:
         model = Ticket
@@ -154,7 +162,9 @@ class TicketSerializer(serializers.ModelSerializer):
                   "description", "estate", "building", "room", "party", "territory",
                   "assignee", "helpers", "watchers", "notice", "accept_due", "respond_due",
                   "resolve_due", "accepted_at", "responded_at", "resolved_at", "closed_at",
-                  "held_since", "at_risk", "breached", "labour_minutes", "chase_count",
+                  "held_since", "at_risk", "breached", "accept_due_provisional",
+                  "respond_due_provisional", "resolve_due_provisional", "labour_minutes",
+                  "chase_count",
                   "last_chased_at", "complained_department", "complained_staff",
                   "complained_other", "severity", "responsibility", "remedy", "reply_due",
                   "replied_at", "owner_rating", "follow_up_due", "followed_up_at",
@@ -173,6 +183,22 @@ class TicketSerializer(serializers.ModelSerializer):
 
     def get_breached(self, obj) -> bool:
         return obj.is_breached()
+
+    def _provisional(self, due, met) -> bool:
+        # The confirmed years are read once per response, whatever the number of tickets.
+        context = self.context
+        if "confirmed_years" not in context:
+            context["confirmed_years"] = ConfirmedYears.load()
+        return met is None and context["confirmed_years"].is_provisional(due)
+
+    def get_accept_due_provisional(self, obj) -> bool:
+        return self._provisional(obj.accept_due, obj.accepted_at)
+
+    def get_respond_due_provisional(self, obj) -> bool:
+        return self._provisional(obj.respond_due, obj.responded_at)
+
+    def get_resolve_due_provisional(self, obj) -> bool:
+        return self._provisional(obj.resolve_due, obj.resolved_at)
 
     def validate(self, attrs):
         attrs = super().validate(attrs)

@@ -79,6 +79,7 @@ class EventKind(models.TextChoices):
     COMPLAINT = "complaint", _("Complaint handling")
     TERRITORY = "territory", _("Territory changed")
     NOTICE = "notice", _("Linked to a notice")
+    CLOCKS = "clocks", _("Due times recomputed on the confirmed calendar")
 
 
 class FollowUpPolicy(models.TextChoices):

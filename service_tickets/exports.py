@@ -21,6 +21,7 @@ from openpyxl.styles import Font
 
 from audit.services import audit_record
 from owners.exports import cell_text
+from workcalendar.clock import ConfirmedYears
 
 CHUNK = 2000
 EXPORT_SOURCE = "service_tickets.export:%s"
@@ -29,8 +30,8 @@ EXPORT_SOURCE = "service_tickets.export:%s"
 def _headers() -> list[str]:
     return [_("Number"), _("Type"), _("Category"), _("Priority"), _("Status"), _("Estate"),
             _("Room"), _("Owner or occupant"), _("Phone"), _("Assignee"), _("Logged at"),
-            _("Accepted at"), _("Done at"), _("Closed at"), _("Resolve by"), _("Overdue"),
-            _("Satisfaction")]
+            _("Accepted at"), _("Done at"), _("Closed at"), _("Resolve by"),
+            _("Resolve by is provisional"), _("Overdue"), _("Satisfaction")]
 
 
 def _local(value):
@@ -57,6 +58,7 @@ def ticket_export(*, queryset, by, query: str) -> tuple[tempfile.SpooledTemporar
 
     show_people = by.has_perm("owners.view_party")
     now = timezone.now()
+    confirmed = ConfirmedYears.load()
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Service tickets"))
     bold = Font(bold=True)
@@ -91,7 +93,10 @@ def ticket_export(*, queryset, by, query: str) -> tuple[tempfile.SpooledTemporar
                 cell_text(person), cell_text(phone),
                 cell_text(t.assignee.display_name if t.assignee_id else ""),
                 _local(t.created_at), _local(t.accepted_at), _local(t.resolved_at),
-                _local(t.closed_at), _local(t.resolve_due), yes if _late(t, now) else no,
+                _local(t.closed_at), _local(t.resolve_due),
+                yes if t.resolved_at is None and confirmed.is_provisional(t.resolve_due)
+                else "",
+                yes if _late(t, now) else no,
                 t.satisfaction,
             ])
             count += 1

@@ -12,12 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from owners import timeline
 from portal import dashboard, navigation, scopes
 from uploads.access import register_access_rule
+from workcalendar.services import on_year_confirmed
 
 from . import charts, followups
 from .choices import OPEN_STATUSES, FollowUpOutcome, Status
 from .followups import ACCEPT_TIME, RESOLVE_TIME, duration_text, one_decimal, share
 from .models import FollowUp, Ticket
 from .selectors import ticket_list_for_user
+from .sla import due_times_recompute_request
 
 CARD_CACHE_SECONDS = 60
 
@@ -182,3 +184,7 @@ def _territory_rooms(user):
 
 
 scopes.register_room_scope(_territory_rooms)
+
+
+# Confirming a calendar year works the open tickets' due times out again.
+on_year_confirmed(due_times_recompute_request)

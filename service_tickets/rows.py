@@ -10,6 +10,8 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
+from workcalendar.clock import ConfirmedYears
+
 from .choices import Priority, Status
 from .forms import category_paths
 from .models.ticket import resolution_at_risk, resolution_breached
@@ -24,7 +26,8 @@ VALUES = ("id", "number", "status", "priority", "created_at", "resolve_due",
 @dataclass(eq=False)
 class TicketRow:
     """One ticket on the board or in the list; ``overdue`` and ``at_risk`` as of the time
-    the page was built."""
+    the page was built, ``provisional`` when the running resolution clock ends in a year
+    whose calendar is not confirmed."""
 
     pk: int
     number: str
@@ -43,6 +46,7 @@ class TicketRow:
     assignee_name: str
     overdue: bool = False
     at_risk: bool = False
+    provisional: bool = False
 
     def get_priority_display(self) -> str:
         return str(Priority(self.priority).label)
@@ -52,10 +56,12 @@ class TicketRow:
 
 
 def ticket_rows(values: list[dict], *, now: datetime, people: bool = True,
-                paths: dict[int, str] | None = None) -> list[TicketRow]:
+                paths: dict[int, str] | None = None,
+                confirmed: ConfirmedYears | None = None) -> list[TicketRow]:
     """``values`` (dictionaries of ``VALUES``) as rows: the categories' full names (``paths``
-    when the page has read them already), the rooms' codes and (with ``people``) the
-    callers' names in one query each."""
+    when the page has read them already), the rooms' codes, (with ``people``) the
+    callers' names and the confirmed calendar years (``confirmed`` when read already) in
+    one query each."""
     from owners.models import Party, Room
 
     if not values:
@@ -67,6 +73,7 @@ def ticket_rows(values: list[dict], *, now: datetime, people: bool = True,
     parties = dict(Party.objects.order_by().filter(pk__in={v["party_id"] for v in values
                                                  if v["party_id"]})
                    .values_list("id", "name")) if people else {}
+    confirmed = confirmed if confirmed is not None else ConfirmedYears.load()
     name_from = get_user_model().name_from
     rows = []
     for v in values:
@@ -86,6 +93,7 @@ def ticket_rows(values: list[dict], *, now: datetime, people: bool = True,
             if v["assignee_id"] else "")
         row.overdue = resolution_breached(row, now)
         row.at_risk = not row.overdue and resolution_at_risk(row, now)
+        row.provisional = row.resolved_at is None and confirmed.is_provisional(row.resolve_due)
         rows.append(row)
     return rows
 

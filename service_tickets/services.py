@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record
 from owners.models import Building, Estate, Party, Room
 from owners.timeline import activity_record
-from workcalendar.clock import WorkCalendar
 
 from .choices import (
     OPEN_STATUSES,
@@ -31,15 +30,14 @@ from .choices import (
 from .models import (
     Category,
     Notice,
-    SlaTarget,
     Territory,
     Ticket,
     TicketEvent,
     TicketMaterial,
 )
+from .sla import clocks_reprioritise, clocks_resume, clocks_set
 from .transitions import NEEDS_REASON, target_of
 
-AT_RISK_SHARE = 0.75  # a resolution is "at risk" once 75 % of its time is used
 COMPLAINT_REPLY_HOURS = 48  # a complainant is owed a reply within this many hours
 
 
@@ -58,53 +56,6 @@ def _number(now: datetime) -> str:
             "RETURNING last", [day])
         last = cursor.fetchone()[0]
     return f"GD{day:%Y%m%d}-{last:04d}"
-
-
-def sla_target(category: Category, priority: str) -> SlaTarget | None:
-    """The category's target for the priority, else its nearest ancestor's."""
-    node = category
-    while node is not None:
-        target = node.sla_targets.filter(priority=priority).first()
-        if target is not None:
-            return target
-        node = node.parent
-    return None
-
-
-def _due(start: datetime, minutes: float, category: Category, calendar: WorkCalendar):
-    duration = timedelta(minutes=minutes)
-    if category.around_the_clock:
-        return start + duration
-    return calendar.add_working_time(start, duration)
-
-
-def _set_clocks(ticket: Ticket, start: datetime, *, resolve_only: bool = False) -> None:
-    target = sla_target(ticket.category, ticket.priority)
-    if target is None:
-        return
-    calendar = WorkCalendar.load()
-    if not resolve_only:
-        ticket.accept_due = _due(start, target.accept_minutes, ticket.category, calendar)
-        ticket.respond_due = _due(start, target.respond_minutes, ticket.category, calendar)
-    ticket.resolve_due = _due(start, target.resolve_minutes, ticket.category, calendar)
-    ticket.resolve_warn_at = _due(start, target.resolve_minutes * AT_RISK_SHARE,
-                                  ticket.category, calendar)
-
-
-def _shift_clocks_after_hold(ticket: Ticket, now: datetime) -> None:
-    """Give back the time a ticket spent on hold: the clocks resume where they stopped."""
-    held_from = ticket.held_since
-    calendar = WorkCalendar.load()
-    for field in ("accept_due", "respond_due", "resolve_due", "resolve_warn_at"):
-        due = getattr(ticket, field)
-        if due is None or due <= held_from:
-            continue
-        if ticket.category.around_the_clock:
-            left = due - held_from
-            setattr(ticket, field, now + left)
-        else:
-            left = calendar.working_time_between(held_from, due)
-            setattr(ticket, field, calendar.add_working_time(now, left))
 
 
 def territory_for(*, building: Building | None, estate: Estate) -> Territory | None:
@@ -175,7 +126,7 @@ def ticket_create(
             if value:
                 setattr(ticket, field, value)
         ticket.reply_due = now + timedelta(hours=COMPLAINT_REPLY_HOURS)
-    _set_clocks(ticket, now)
+    clocks_set(ticket, now)
     ticket.save()
     TicketEvent.objects.create(ticket=ticket, kind=EventKind.CREATED, actor=by,
                                to_status=ticket.status, created_at=now,
@@ -281,7 +232,7 @@ def ticket_act(*, ticket_id: int, action: str, by, note: str = "", to=None,
         if action == Action.HOLD:
             ticket.held_since = now
         if action == Action.RESUME:
-            _shift_clocks_after_hold(ticket, now)
+            clocks_resume(ticket, now)
             ticket.held_since = None
         if action == Action.COMPLETE:
             ticket.resolved_at = now
@@ -294,7 +245,7 @@ def ticket_act(*, ticket_id: int, action: str, by, note: str = "", to=None,
         if action == Action.REOPEN:
             ticket.resolved_at = ticket.closed_at = ticket.follow_up_due = None
             ticket.reopen_count += 1
-            _set_clocks(ticket, now, resolve_only=True)
+            clocks_set(ticket, now, resolve_only=True)
         if action == Action.CANCEL:
             ticket.held_since = None
         ticket.status = target
@@ -347,39 +298,6 @@ def _locked(ticket_id: int, expected_version: int | None = None) -> Ticket:
 PRIORITY_ORDER = [Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.URGENT]
 
 
-def _reprioritise_clocks(ticket: Ticket, before: str, now: datetime) -> None:
-    """Move the clocks not yet met by what the new priority's targets take off (or add),
-    counted from now — or from the start of a hold, which gives the rest back on resume —
-    so time already used and holds already given back stay as they were."""
-    old, new = sla_target(ticket.category, before), sla_target(ticket.category, ticket.priority)
-    if new is None:
-        return
-    if old is None:
-        if ticket.held_since is None:
-            _set_clocks(ticket, ticket.created_at)
-        return
-    calendar = WorkCalendar.load()
-    ref = ticket.held_since or now
-    for field, met, minutes in [
-        ("accept_due", ticket.accepted_at, lambda t: t.accept_minutes),
-        ("respond_due", ticket.responded_at, lambda t: t.respond_minutes),
-        ("resolve_due", ticket.resolved_at, lambda t: t.resolve_minutes),
-        ("resolve_warn_at", ticket.resolved_at, lambda t: t.resolve_minutes * AT_RISK_SHARE),
-    ]:
-        due = getattr(ticket, field)
-        if due is None or met is not None:
-            continue
-        shrink = timedelta(minutes=minutes(old) - minutes(new))
-        if ticket.category.around_the_clock:
-            setattr(ticket, field, due - shrink)
-            continue
-        if due <= ref:
-            continue  # already late, and later still under a shorter target
-        left = calendar.working_time_between(ref, due) - shrink
-        setattr(ticket, field, calendar.add_working_time(ref, left) if left > timedelta(0)
-                else ref)
-
-
 def ticket_chase(*, ticket_id: int, by, note: str = "", raise_priority: bool = False
                  ) -> Ticket:
     """The owner chased the ticket (催单): counted, recorded, the people on it told, and the
@@ -400,7 +318,7 @@ def ticket_chase(*, ticket_id: int, by, note: str = "", raise_priority: bool = F
         ticket.last_chased_at = now
         if raise_priority and before != Priority.URGENT:
             ticket.priority = PRIORITY_ORDER[PRIORITY_ORDER.index(before) + 1]
-            _reprioritise_clocks(ticket, before, now)
+            clocks_reprioritise(ticket, before, now)
         ticket.version += 1
         ticket.save()
         TicketEvent.objects.create(

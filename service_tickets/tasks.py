@@ -7,8 +7,10 @@ def scan_escalations() -> int:
     again the exports whose message was lost."""
     from .escalation import escalations_scan
     from .exports import exports_resume
+    from .sla import due_times_resume
 
     exports_resume()
+    due_times_resume()
     return escalations_scan()
 
 
@@ -34,3 +36,12 @@ def run_ticket_export(user_id: int, query: str, token: str) -> bool:
     from .exports import ticket_export_run
 
     return ticket_export_run(user_id=user_id, query=query, token=token)
+
+
+@shared_task(name="service_tickets.recompute_due_times", acks_late=True)
+def recompute_due_times(year: int) -> int:
+    """Work the open tickets' due times out again once ``year``'s calendar is confirmed;
+    running it twice changes nothing the second time."""
+    from .sla import due_times_recompute
+
+    return due_times_recompute(year=year)

@@ -14,7 +14,7 @@ DOMAIN = {"owners", "scheduling", "service_tickets", "telephony", "prospects",
 ALLOWED = {
     "portal": set(),
     "versioning": set(),
-    "workcalendar": {"audit"},
+    "workcalendar": {"audit", "portal", "health"},
     "audit": {"portal"},
     "staff": {"audit", "portal", "versioning"},
     "uploads": {"audit", "portal"},

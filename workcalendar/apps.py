@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class WorkCalendarConfig(AppConfig):
     name = "workcalendar"
     verbose_name = _("Business calendar")
+
+    def ready(self) -> None:
+        from . import registrations  # noqa: F401

@@ -4,8 +4,13 @@ SLA clocks count only working hours: Monday to Friday within the working periods
 public holidays, plus make-up workdays (调休) that fall on weekends. All arithmetic is done
 in the company's time zone; arguments and results are aware datetimes.
 
-A ``WorkCalendar`` reads the calendar once (two small queries) and then answers any number
+A ``WorkCalendar`` reads the calendar once (three small queries) and then answers any number
 of questions without touching the database, so a scanner can time thousands of tickets.
+
+A date in a year nobody has confirmed (``CalendarYear``) counts as Monday to Friday plus
+whatever a manager has entered so far, so a due time in such a year is *provisional*: the
+clock knows the confirmed years, and a page tells provisional due times by their year alone
+(``ConfirmedYears``, read once per page).
 """
 
 from collections.abc import Iterable
@@ -21,15 +26,39 @@ MAX_DAYS = 3 * 366  # no SLA runs for three years; stops a loop on a calendar wi
 
 
 @dataclass(frozen=True)
+class ConfirmedYears:
+    """The years whose calendar is confirmed: a due time elsewhere is provisional."""
+
+    years: frozenset[int]
+    zone: ZoneInfo
+
+    @classmethod
+    def load(cls) -> "ConfirmedYears":
+        """One query; pages that show many due times read it once."""
+        from .models import CalendarYear
+
+        return cls(frozenset(CalendarYear.objects.order_by().values_list("year", flat=True)),
+                   ZoneInfo(settings.TIME_ZONE))
+
+    def __contains__(self, year: int) -> bool:
+        return year in self.years
+
+    def is_provisional(self, moment: datetime | None) -> bool:
+        """Whether ``moment`` falls in a year whose calendar nobody has confirmed."""
+        return moment is not None and moment.astimezone(self.zone).year not in self.years
+
+
+@dataclass(frozen=True)
 class WorkCalendar:
     holidays: frozenset[date]
     workdays: frozenset[date]
     periods: tuple[tuple[time, time], ...]
     zone: ZoneInfo
+    confirmed_years: frozenset[int] = frozenset()
 
     @classmethod
     def load(cls) -> "WorkCalendar":
-        from .models import CalendarDay, WorkPeriod
+        from .models import CalendarDay, CalendarYear, WorkPeriod
 
         rows = list(CalendarDay.objects.values_list("date", "kind"))
         periods = tuple(WorkPeriod.objects.order_by("start").values_list("start", "end"))
@@ -37,14 +66,26 @@ class WorkCalendar:
             holidays=[d for d, k in rows if k == CalendarDay.Kind.HOLIDAY],
             workdays=[d for d, k in rows if k == CalendarDay.Kind.WORKDAY],
             periods=periods or DEFAULT_PERIODS,
+            confirmed_years=CalendarYear.objects.order_by().values_list("year", flat=True),
         )
 
     @classmethod
     def build(cls, *, holidays: Iterable[date] = (), workdays: Iterable[date] = (),
               periods: Iterable[tuple[time, time]] = DEFAULT_PERIODS,
-              zone: str | None = None) -> "WorkCalendar":
+              zone: str | None = None, confirmed_years: Iterable[int] = ()
+              ) -> "WorkCalendar":
         return cls(frozenset(holidays), frozenset(workdays), tuple(sorted(periods)),
-                   ZoneInfo(zone or settings.TIME_ZONE))
+                   ZoneInfo(zone or settings.TIME_ZONE), frozenset(confirmed_years))
+
+    # --- confirmed years ------------------------------------------------------------
+
+    @property
+    def confirmed(self) -> ConfirmedYears:
+        return ConfirmedYears(self.confirmed_years, self.zone)
+
+    def is_provisional(self, moment: datetime | None) -> bool:
+        """Whether a due time at ``moment`` rests on a year nobody has confirmed."""
+        return self.confirmed.is_provisional(moment)
 
     # --- days -----------------------------------------------------------------------
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -51,3 +52,32 @@ class WorkPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.start:%H:%M}–{self.end:%H:%M}"
+
+
+class CalendarYear(models.Model):
+    """A year whose holidays and make-up workdays are known for certain: loaded from the
+    official arrangement, or entered by a manager and then confirmed. Due times that fall
+    in a year without a row are provisional (the clock counts Monday to Friday there)."""
+
+    Source = CalendarDay.Source
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(_("source"), max_length=10, choices=CalendarDay.Source.choices)
+    confirmed_at = models.DateTimeField(_("confirmed at"))
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+        help_text=_("Empty when the official arrangement was loaded by the system"))
+    recomputed_at = models.DateTimeField(
+        _("due times recomputed at"), null=True, blank=True,
+        help_text=_("When the open tickets' due times were worked out again on this year"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("confirmed calendar year")
+        verbose_name_plural = _("confirmed calendar years")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)

@@ -17,7 +17,9 @@ class Category(models.Model):
                                         choices=Priority.choices, default=Priority.NORMAL)
     around_the_clock = models.BooleanField(
         _("24×7"), default=False,
-        help_text=_("SLA clocks run day and night (emergencies), not in working hours"))
+        help_text=_("SLA clocks run day and night (emergencies), not in working hours. A "
+                    "subcategory without targets of its own follows its parent's targets "
+                    "and this setting with them."))
     dispatch_mode = models.CharField(_("dispatch mode"), max_length=20,
                                      choices=DispatchMode.choices, default=DispatchMode.MANUAL)
     follow_up_policy = models.CharField(_("follow-up"), max_length=16,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from portal.formatting import date_formatter
 from portal.rendering import once_per_render
+from workcalendar.templatetags.workcalendar import provisional_badge
 
 from ..choices import Priority, Status
 
@@ -39,13 +40,15 @@ class TicketWriter:
         self.at_risk_icon = ('<i class="bi bi-hourglass-split me-1" aria-hidden="true"></i>'
                              f'<span class="visually-hidden">{at_risk}</span>')
         self.overdue_badge = f' <span class="badge text-bg-danger">{overdue}</span>'
+        self.provisional = provisional_badge()
 
     def url(self, ticket) -> str:
         return f"{self.url_head}{int(ticket.pk)}{self.url_tail}"
 
     def card(self, ticket) -> str:
         """A card of the dispatcher board: number, priority, category, place, assignee
-        and the resolution due, red when overdue and amber when at risk."""
+        and the resolution due, red when overdue, amber when at risk, marked when it is
+        provisional."""
         overdue, at_risk = ticket.overdue, ticket.at_risk
         frame = " border-2 border-danger" if overdue else (
             " border-2 border-warning" if at_risk else "")
@@ -59,7 +62,8 @@ class TicketWriter:
             else:
                 tone, icon = "", ""
             due = (f'<span class="text-nowrap{tone}">{icon}'
-                   f"{escape(self.due(ticket.resolve_due))}</span>")
+                   f"{escape(self.due(ticket.resolve_due))}"
+                   f'{self.provisional if ticket.provisional else ""}</span>')
         badge = _PRIORITY_BADGE.get(ticket.priority, "text-bg-light border")
         return (
             f'<a class="card mb-2 text-decoration-none text-body shadow-sm{frame}" '
@@ -79,6 +83,8 @@ class TicketWriter:
         party = (f' <small class="text-muted">{escape(ticket.party_name)}</small>'
                  if ticket.party_name else "")
         due = escape(self.due(ticket.resolve_due)) if ticket.resolve_due else "—"
+        if ticket.provisional:
+            due += self.provisional
         opening = '<tr class="table-danger" data-testid="overdue-row">' if overdue else \
             '<tr class="">'
         return (

@@ -1,7 +1,10 @@
+import datetime as dt
 import time
+from zoneinfo import ZoneInfo
 
 import kombu.pools
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
@@ -13,10 +16,13 @@ from config.celery import enqueue_on_commit
 from health.models import WorkerHeartbeat
 from health.tasks import worker_heartbeat
 from staff.tasks import clear_expired_sessions
+from workcalendar.models import CalendarYear
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CLOSED_PORT = "redis://127.0.0.1:1/0"
+SH = ZoneInfo("Asia/Shanghai")
+NOON = dt.datetime(2026, 6, 1, 12, 0, tzinfo=SH)
 
 
 def _point_broker_at(url: str) -> None:
@@ -49,12 +55,64 @@ def broker_down(settings):
 
 
 def test_healthz_is_public_and_reports_ok():
+    # Given a worker that has just run its heartbeat
+    worker_heartbeat()
+    # When monitoring asks, without signing in
     response = Client().get(reverse("health:healthz"))
+    # Then everything is up
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
-    assert body["database"]["ok"] and body["broker"]["ok"]
+    assert body["database"]["ok"] and body["broker"]["ok"] and body["worker"]["ok"]
     assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_says_degraded_while_no_worker_has_started_yet():
+    # Given no worker has ever run a task
+    assert not WorkerHeartbeat.objects.exists()
+    # When monitoring asks
+    response = Client().get(reverse("health:healthz"))
+    # Then pages still work (200, the load balancer keeps the server) but it is not "ok"
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["worker"] == {"ok": False, "last_heartbeat": None, "reason": "no_heartbeat"}
+
+
+def test_healthz_says_degraded_when_the_last_heartbeat_is_stale():
+    # Given the worker's last heartbeat four minutes ago (stale after three)
+    with time_machine.travel(NOON, tick=False):
+        worker_heartbeat()
+    # When monitoring asks now
+    with time_machine.travel(NOON + timezone.timedelta(minutes=4), tick=False):
+        body = Client().get(reverse("health:healthz")).json()
+    # Then the worker is reported stale, with how long ago it last beat
+    assert body["status"] == "degraded"
+    assert body["worker"]["reason"] == "stale" and body["worker"]["seconds_since"] == 240
+    # And a fresh beat makes it "ok" again
+    with time_machine.travel(NOON + timezone.timedelta(minutes=5), tick=False):
+        worker_heartbeat()
+        assert Client().get(reverse("health:healthz")).json()["status"] == "ok"
+
+
+@pytest.mark.django_db(transaction=False)
+def test_healthz_names_next_year_awaiting_confirmation_from_november_without_failing():
+    # Given the calendar of 2026 confirmed and 2027 not (as migrated)
+    CalendarYear.objects.get_or_create(year=2026, defaults={
+        "source": "official", "confirmed_at": timezone.now()})
+    CalendarYear.objects.filter(year=2027).delete()
+    # When monitoring asks on 31 October, then on 1 November
+    with time_machine.travel(dt.datetime(2026, 10, 31, 12, 0, tzinfo=SH), tick=False):
+        worker_heartbeat()
+        october = Client().get(reverse("health:healthz")).json()
+    with time_machine.travel(dt.datetime(2026, 11, 1, 0, 5, tzinfo=SH), tick=False):
+        worker_heartbeat()
+        november = Client().get(reverse("health:healthz"))
+    # Then only November's answer names 2027, and the status stays "ok"
+    assert october["calendar"] == {"ok": True, "awaiting_confirmation": []}
+    assert november.status_code == 200
+    assert november.json()["calendar"] == {"ok": False, "awaiting_confirmation": [2027]}
+    assert november.json()["status"] == "ok"
 
 
 def test_healthz_reports_503_when_the_broker_is_down(broker_down):
@@ -62,6 +120,7 @@ def test_healthz_reports_503_when_the_broker_is_down(broker_down):
     response = Client().get(reverse("health:healthz"))
     assert response.status_code == 503
     body = response.json()
+    assert body["status"] == "fail"
     assert body["database"]["ok"] is True
     assert body["broker"]["ok"] is False
     assert time.monotonic() - started < 10

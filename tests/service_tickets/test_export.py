@@ -27,7 +27,7 @@ from uploads.models import StoredFile
 pytestmark = pytest.mark.django_db
 
 NUMBER, TYPE, CATEGORY, PRIORITY, STATUS, ESTATE, ROOM, PERSON, PHONE, ASSIGNEE = range(10)
-CREATED, ACCEPTED, DONE, CLOSED, DUE, OVERDUE, SATISFACTION = range(10, 17)
+CREATED, ACCEPTED, DONE, CLOSED, DUE, PROVISIONAL, OVERDUE, SATISFACTION = range(10, 18)
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def test_export_holds_the_filtered_tickets_with_their_times_and_people(
     rows = export(login(world["dispatcher"]), world["dispatcher"],
                   django_capture_on_commit_callbacks, status="all", assignee=world["tech"].pk)
     header, body = rows[0], rows[1:]
-    assert len(header) == 17 and header[NUMBER] == "编号"
+    assert len(header) == 18 and header[NUMBER] == "编号"
     by_number = {row[NUMBER]: row for row in body}
     assert set(by_number) == {late.number, closed.number}
     row = by_number[late.number]

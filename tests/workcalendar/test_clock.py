@@ -95,10 +95,14 @@ def test_reloading_the_official_year_keeps_managers_changes():
 
 
 @pytest.mark.django_db
-def test_the_calendar_is_read_in_two_queries(django_assert_num_queries):
-    with django_assert_num_queries(2):
+def test_the_calendar_is_read_in_three_queries_with_its_confirmed_years(
+        django_assert_num_queries):
+    with django_assert_num_queries(3):
         calendar = WorkCalendar.load()
-    calendar.add_working_time(at("2026-01-01 00:00"), dt.timedelta(hours=2000))
+    with django_assert_num_queries(0):
+        calendar.add_working_time(at("2026-01-01 00:00"), dt.timedelta(hours=2000))
+        assert not calendar.is_provisional(at("2026-12-31 17:00"))
+        assert calendar.is_provisional(at("2027-01-01 09:00"))
 
 
 def test_a_calendar_without_working_time_fails_instead_of_looping():
