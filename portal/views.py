@@ -1,5 +1,7 @@
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 from . import dashboard, search
@@ -23,3 +25,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
 def bench_baseline(request: HttpRequest) -> HttpResponse:
     """A trivial page behind the full middleware stack: the benchmark's yardstick."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_not_required
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``, which browsers ask for on pages that name no icon (the API, files):
+    the product's icon, for everyone."""
+    return redirect(static("img/favicon.svg"), permanent=True)
