@@ -19,10 +19,20 @@ class PanelRow:
 
 
 @dataclass
+class PanelAction:
+    """A button in the panel's header (e.g. "log a ticket for this person")."""
+
+    label: str | Promise
+    url: str
+    icon: str = ""
+
+
+@dataclass
 class Panel:
     title: str | Promise
     icon: str
     rows: list[PanelRow] = field(default_factory=list)
+    actions: list[PanelAction] = field(default_factory=list)
     empty_text: str | Promise = ""
     order: int = 100
 

@@ -1,5 +1,7 @@
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 from . import dashboard, search
@@ -34,3 +36,11 @@ def bench_plain(request: HttpRequest) -> HttpResponse:
     (``portal.benchmark``)."""
     return HttpResponse("ok" if request.user.is_authenticated else "anonymous",
                         content_type="text/plain")
+
+
+@login_not_required
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``, which browsers ask for on pages that name no icon (the API, files):
+    the product's icon, for everyone."""
+    return redirect(static("img/favicon.svg"), permanent=True)

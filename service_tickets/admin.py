@@ -28,9 +28,9 @@ class SlaTargetInline(admin.TabularInline):
 
 @admin.register(Category)
 class CategoryAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["__str__", "default_priority", "dispatch_mode", "around_the_clock",
-                    "is_active"]
-    list_filter = ["dispatch_mode", "around_the_clock", "is_active", "parent"]
+    list_display = ["__str__", "ticket_type", "default_priority", "dispatch_mode",
+                    "around_the_clock", "is_active"]
+    list_filter = ["ticket_type", "dispatch_mode", "around_the_clock", "is_active", "parent"]
     search_fields = ["name", "code"]
     list_select_related = ["parent"]
     prepopulated_fields = {"code": ["name"]}

@@ -135,7 +135,8 @@ def _seed_catalog(*, stdout) -> None:
     for parent, name, code, priority, around, mode, minutes in CATEGORIES:
         category = Category.objects.create(
             parent=Category.objects.get(code=parent) if parent else None, name=name, code=code,
-            default_priority=priority, around_the_clock=around, dispatch_mode=mode)
+            default_priority=priority, around_the_clock=around, dispatch_mode=mode,
+            ticket_type="complaint" if code == "complaint" else "")
         for level, factor in [("urgent", 0.25), ("high", 0.5), ("normal", 1), ("low", 2)]:
             SlaTarget.objects.create(
                 category=category, priority=level,

@@ -31,10 +31,12 @@ from .choices import (
     Action,
     EventKind,
     FollowUpOutcome,
+    FollowUpPolicy,
     Status,
     TicketType,
 )
 from .models import FollowUp, Ticket, TicketEvent
+from .models.ticket import AWAITING_DUE
 from .services import TransitionError, _locked, follow_up_required, ticket_act
 
 DIMENSIONS = [name for name, _label in QUALITY_DIMENSIONS]
@@ -142,6 +144,22 @@ def not_followed_up(qs: QuerySet[Ticket], now=None) -> QuerySet[Ticket]:
     now = now or timezone.now()
     return qs.filter(status=Status.DONE, followed_up_at__isnull=True,
                      follow_up_due__lt=now)
+
+
+def awaiting_follow_up(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """Done tickets still owed a follow-up, with ``awaiting_due``: when it is (or was) due.
+
+    Those given a follow-up time when they were done, and those that need one by the rule
+    of ``services.follow_up_required`` (complaints; categories that always follow up, or do
+    when the owner has not rated) but have none (done before their category asked for it):
+    those are due since they were done. Ordered by ``awaiting_due, id`` through the partial
+    index on that expression."""
+    needed = (Q(follow_up_due__isnull=False) | Q(type=TicketType.COMPLAINT)
+              | Q(category__follow_up_policy=FollowUpPolicy.ALWAYS)
+              | Q(category__follow_up_policy=FollowUpPolicy.UNLESS_RATED,
+                  owner_rating__isnull=True))
+    return (qs.filter(needed, status=Status.DONE, followed_up_at__isnull=True)
+            .annotate(awaiting_due=AWAITING_DUE))
 
 
 def replies_overdue(qs: QuerySet[Ticket], now=None) -> QuerySet[Ticket]:

@@ -3,6 +3,7 @@ from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,8 @@ from staff.models import Department
 from . import notices
 from .choices import OPEN_STATUSES, Priority, Severity, Source, Status, TicketType
 from .models import Category, Notice, SavedFilter, Territory, Ticket
+from .models.ticket import number_sequence
+from .services import ticket_type_error
 
 
 def category_paths() -> dict[int, str]:
@@ -40,6 +43,10 @@ class CategorySelect(forms.Select):
         from pypinyin import lazy_pinyin
 
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        kind = getattr(getattr(value, "instance", None), "effective_ticket_type", "")
+        if kind:
+            # fast_entry.js sets the ticket's type from it (投诉 → complaint).
+            option["attrs"]["data-ticket-type"] = kind
         if value:
             syllables = [s for s in (p.strip().lower() for p in lazy_pinyin(str(label)))
                          if s.isascii() and s.isalnum()]
@@ -53,8 +60,23 @@ class _CategoryIterator(forms.models.ModelChoiceIterator):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         paths = self.field.paths
-        for obj in sorted(self.queryset, key=lambda c: paths.get(c.pk, c.name)):
+        rows = list(self.queryset)
+        _mark_ticket_types(rows)
+        for obj in sorted(rows, key=lambda c: paths.get(c.pk, c.name)):
             yield self.choice(obj)
+
+
+def _mark_ticket_types(rows: list[Category]) -> None:
+    """Set ``effective_ticket_type`` on each category: its own type, else the nearest
+    ancestor's among ``rows`` (what ``services.category_ticket_type`` reads, without a
+    query more)."""
+    by_pk = {c.pk: c for c in rows}
+    for category in rows:
+        node, kind = category, ""
+        while node is not None and not kind:
+            kind = node.ticket_type
+            node = by_pk.get(node.parent_id)
+        category.effective_ticket_type = kind
 
 
 class StaffChoiceField(RemembersChosen, forms.ModelChoiceField):
@@ -133,6 +155,11 @@ class FastEntryForm(forms.Form):
         if not room and not estate:
             raise forms.ValidationError(_("Pick the person's room, or the estate of a public "
                                           "area."))
+        category, kind = cleaned.get("category"), cleaned.get("type")
+        if category is not None and kind:
+            mismatch = ticket_type_error(category, kind)
+            if mismatch:
+                self.add_error("type", mismatch)
         notice = cleaned.get("notice")
         if notice is not None:
             place = ({"estate_id": room.estate_id, "building_id": room.building_id} if room
@@ -163,6 +190,43 @@ BOARD_FILTERS = ("territory", "category", "priority", "assignee")
 TICKET_NUMBER_RE = re.compile(r"^GD\d{8}-\d{4,}$")
 # The beginning of one: the date digits (year, month, day), then the day's sequence.
 _NUMBER_PREFIX_RE = re.compile(r"^GD(\d{0,7}|\d{8}(?:-\d*)?)$")
+# The day's sequence alone, as the owner reads it out (0042, 42, -0042): any day's.
+_NUMBER_SEQUENCE_RE = re.compile(r"^-?(\d{1,5})$")
+
+
+def ticket_number_query(text: str) -> str:
+    """What was typed for a ticket number, written the one way the search reads it: the
+    sequence alone (``-0042``), the number or its beginning (``GD20261127-0042``,
+    ``GD202611``), or ``""`` when it is not a ticket number at all."""
+    q = re.sub(r"\s+", "", text).upper()
+    sequence = _NUMBER_SEQUENCE_RE.match(q)
+    if sequence:
+        return f"-{int(sequence.group(1)):04d}"
+    if re.match(r"^\d{6}", q):
+        q = "GD" + q  # the date part typed without the letters
+    return q if _NUMBER_PREFIX_RE.match(q) else ""
+
+
+def ticket_number_filter(qs, number: str):
+    """``qs`` narrowed to the tickets ``number`` (from ``ticket_number_query``) names, each
+    way through an index: the sequence part's expression index (with the list's order),
+    the unique number, or a prefix bounded by the indexed ``created_at`` of its days."""
+    if number.startswith("-"):
+        return qs.filter(Exact(number_sequence(), number[1:]))
+    if TICKET_NUMBER_RE.match(number):
+        return qs.filter(number=number)
+    qs = qs.filter(number__startswith=number)
+    # A number carries the day it was logged: bound the search by created_at, which is
+    # indexed, instead of reading every number (a day's margin for time zones).
+    days = _logged_days(number[2:10])
+    if days == ():
+        return qs.none()
+    if days:
+        zone = timezone.get_current_timezone()
+        start, end = (datetime.combine(d, time.min, tzinfo=zone) for d in days)
+        qs = qs.filter(created_at__gte=start - timedelta(days=1),
+                       created_at__lt=end + timedelta(days=1))
+    return qs
 
 
 def _service_staff():
@@ -280,13 +344,12 @@ class TicketFilterForm(forms.Form):
             field.choices = blank + [iterator.choice(row) for row in rows]
 
     def clean_q(self) -> str:
-        q = re.sub(r"\s+", "", self.cleaned_data["q"]).upper()
-        if re.match(r"^\d{8}", q):
-            q = "GD" + q  # the date part typed without the letters
-        if q and not _NUMBER_PREFIX_RE.match(q):
+        typed = self.cleaned_data["q"]
+        q = ticket_number_query(typed)
+        if typed.strip() and not q:
             raise forms.ValidationError(
-                _("Type a ticket number or its beginning, e.g. GD20250102-0001 or GD202501."),
-                code="number")
+                _("Type a ticket number, its beginning or its last digits, e.g. "
+                  "GD20250102-0001, GD202501 or 0001."), code="number")
         return q
 
     def clean(self):
@@ -331,19 +394,8 @@ class TicketFilterForm(forms.Form):
         if cleaned.get("overdue"):
             qs = qs.filter(status__in=OPEN_STATUSES, held_since__isnull=True,
                            resolve_due__lt=now)
-        q = cleaned.get("q")
-        if q:
-            qs = qs.filter(number=q) if TICKET_NUMBER_RE.match(q) else \
-                qs.filter(number__startswith=q)
-            # A number carries the day it was logged: bound the search by created_at, which
-            # is indexed, instead of reading every number (a day's margin for time zones).
-            days = _logged_days(q[2:10])
-            if days == ():
-                return qs.none()
-            if days:
-                start, end = (datetime.combine(d, time.min, tzinfo=zone) for d in days)
-                qs = qs.filter(created_at__gte=start - timedelta(days=1),
-                               created_at__lt=end + timedelta(days=1))
+        if cleaned.get("q"):
+            qs = ticket_number_filter(qs, cleaned["q"])
         return qs
 
 

@@ -1,22 +1,25 @@
-"""What the ticket area adds to the shell: navigation and dashboard figures."""
+"""What the ticket area adds to the shell and the owner page: navigation, dashboard
+figures, the top search's ticket numbers and the owner console's open tickets."""
 
 from datetime import datetime, time, timedelta
 
 from django.core.cache import cache
-from django.db.models import Avg, CharField, Count, Q
+from django.db.models import Avg, CharField, Count, Q, Window
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from owners import timeline
-from portal import dashboard, navigation, scopes
+from owners import panels, timeline
+from portal import dashboard, navigation, scopes, search
 from uploads.access import register_access_rule
 from workcalendar.services import on_year_confirmed
 
 from . import charts, followups
 from .choices import OPEN_STATUSES, FollowUpOutcome, Status
 from .followups import ACCEPT_TIME, RESOLVE_TIME, duration_text, one_decimal, share
+from .forms import ticket_number_filter, ticket_number_query
 from .models import FollowUp, Ticket
 from .selectors import ticket_list_for_user
 from .sla import due_times_recompute_request
@@ -188,3 +191,81 @@ scopes.register_room_scope(_territory_rooms)
 
 # Confirming a calendar year works the open tickets' due times out again.
 on_year_confirmed(due_times_recompute_request)
+
+def _search_tickets(user, query: str, limit: int) -> list[search.SearchHit]:
+    """Tickets the user may see by their number: all of it, its beginning or the day's
+    sequence alone (``0042``), newest first, through the number's indexes."""
+    number = ticket_number_query(query)
+    if not number or not user.has_perm("service_tickets.view_ticket"):
+        return []
+    found = ticket_number_filter(ticket_list_for_user(user=user), number)
+    rows = (found.select_related(None).select_related("category", "estate", "room")
+            .order_by("-created_at", "-id")[:limit])
+    return [search.SearchHit(
+        kind=_("Ticket"), label=ticket.number, icon="tools",
+        detail=" · ".join(filter(None, [ticket.get_status_display(), str(ticket.category),
+                                        ticket.estate.name,
+                                        ticket.room.code if ticket.room_id else ""])),
+        url=reverse("tickets:detail", args=[ticket.pk])) for ticket in rows]
+
+
+search.register("tickets", _search_tickets)
+
+OWNER_PANEL_ROWS = 10  # open tickets listed on the owner page; the rest behind a link
+
+
+def _owner_tickets_panel(party, user) -> panels.Panel | None:
+    """The person's open tickets the user may see (number, category, state, due), and a
+    link to log a new one with the person (and their room, if they have one) filled in:
+    one query for the tickets and one for the room, whatever their history."""
+    may_view = user.has_perm("service_tickets.view_ticket")
+    may_add = user.has_perm("service_tickets.add_ticket")
+    if not (may_view or may_add):
+        return None
+    rows = []
+    if may_view:
+        tickets = list(ticket_list_for_user(user=user).select_related(None)
+                       .select_related("category__parent", "room")
+                       .filter(party=party, status__in=OPEN_STATUSES)
+                       .annotate(open_total=Window(Count("id")))
+                       .order_by("-created_at", "-id")[:OWNER_PANEL_ROWS])
+        now = timezone.now()
+        for ticket in tickets:
+            due = ticket.resolve_due
+            rows.append(panels.PanelRow(
+                label=ticket.number, url=reverse("tickets:detail", args=[ticket.pk]),
+                detail=" · ".join(filter(None, [
+                    str(ticket.category), ticket.room.code if ticket.room_id else "",
+                    ticket.get_status_display(),
+                    (_("due %(time)s") % {"time": date_format(
+                        timezone.localtime(due), "SHORT_DATETIME_FORMAT")}) if due else ""])),
+                tone="danger" if ticket.is_breached(now) else ""))
+        if tickets and tickets[0].open_total > len(tickets):
+            rows.append(panels.PanelRow(
+                label=_("%(total)s open in all; the %(shown)s newest are listed.") % {
+                    "total": tickets[0].open_total, "shown": len(tickets)}))
+    actions = []
+    if may_add:
+        actions.append(panels.PanelAction(
+            label=_("Log a ticket"), icon="plus-circle",
+            url=f"{reverse('tickets:fast_entry')}?{_entry_query(party)}"))
+    return panels.Panel(title=_("Open tickets"), icon="tools", rows=rows, actions=actions,
+                        empty_text=_("No open ticket.") if may_view else "", order=20)
+
+
+def _entry_query(party) -> str:
+    """The fast entry's query string for this person and their current room (the first one
+    they own, else the first they live in), so the desk starts at the category."""
+    from django.utils.http import urlencode
+
+    from owners.models import Occupancy, Ownership
+    from owners.selectors import current_q
+
+    room_id = (Ownership.objects.filter(current_q(), party=party).order_by("room__code", "pk")
+               .values_list("room_id", flat=True).first()
+               or Occupancy.objects.filter(current_q(), party=party)
+               .order_by("room__code", "pk").values_list("room_id", flat=True).first())
+    return urlencode({"party": party.pk, **({"room": room_id} if room_id else {})})
+
+
+panels.register("tickets", _owner_tickets_panel)

@@ -82,6 +82,28 @@ def _timeline(ticket: Ticket, by) -> None:
                     source_id=str(ticket.pk))
 
 
+def category_ticket_type(category: Category) -> str:
+    """The type the category gives its tickets (its own, else its nearest ancestor's);
+    ``""`` when any type may be logged under it."""
+    node = category
+    while node is not None:
+        if node.ticket_type:
+            return node.ticket_type
+        node = node.parent
+    return ""
+
+
+def ticket_type_error(category: Category, type: str) -> str:
+    """Why ``type`` cannot be logged under ``category`` (``""`` when it can)."""
+    kind = category_ticket_type(category)
+    if not kind or kind == type:
+        return ""
+    return _("Tickets in the category “%(category)s” are of the type “%(kind)s”, not "
+             "“%(type)s”: choose that type or another category.") % {
+        "category": category.name, "kind": TicketType(kind).label,
+        "type": TicketType(type).label if type in TicketType.values else type}
+
+
 @transaction.atomic
 def ticket_create(
     *,
@@ -107,6 +129,9 @@ def ticket_create(
         estate, building = room.estate, room.building
     if estate is None:
         raise ValidationError(_("Choose the room, or the estate of a public area."))
+    mismatch = ticket_type_error(category, type)
+    if mismatch:
+        raise ValidationError({"type": mismatch})
     if building is not None and building.estate_id != estate.pk:
         raise ValidationError(_("The building is not in the chosen estate."))
     if notice is not None and notice.estate_id != estate.pk:

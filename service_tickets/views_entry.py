@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from owners import search as owner_search
-from owners.models import Occupancy, Ownership
+from owners.models import Occupancy, Ownership, Party, Room
 from owners.selectors import current_q, party_limits, room_limits
 
 from . import notices, services
@@ -30,6 +30,21 @@ def _place(form: FastEntryForm) -> dict:
             "estate": room.estate if room else estate}
 
 
+def _preset(request: HttpRequest) -> dict:
+    """The person and room named in the query string (``?party=&room=``, as the owner page
+    links here), if the user may see them; anything else is ignored."""
+    found = {}
+    for name, model, limits in (("party", Party, party_limits), ("room", Room, room_limits)):
+        value = request.GET.get(name, "")
+        if value.isascii() and value.isdigit() and len(value) < 12:
+            qs = model.objects.filter(pk=int(value))
+            if model is Room:
+                qs = qs.select_related("estate")
+            within = limits(request.user)
+            found[name] = (qs if within is None else qs.filter(within)).first()
+    return found
+
+
 def _notices_in_force(place: dict) -> list:
     room, estate = place["room"], place["estate"]
     if estate is None:
@@ -46,7 +61,9 @@ def fast_entry(request: HttpRequest) -> HttpResponse:
     answer from one instead of logging a duplicate, or link the ticket to it."""
     if not request.user.has_perm("service_tickets.add_ticket"):
         raise PermissionDenied
-    form = FastEntryForm(request.POST or None)
+    preset = _preset(request) if request.method == "GET" else {}
+    form = FastEntryForm(request.POST or None,
+                         initial={k: v.pk for k, v in preset.items() if v is not None})
     duplicates = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -67,11 +84,13 @@ def fast_entry(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("%(number)s logged.") % {"number": ticket.number})
                 return redirect("tickets:detail", pk=ticket.pk)
-    place = _place(form) if form.is_bound else {"party": None, "room": None, "estate": None}
+    place = _place(form) if form.is_bound else {
+        "party": preset.get("party"), "room": preset.get("room"),
+        "estate": preset["room"].estate if preset.get("room") else None}
     linked = getattr(form, "cleaned_data", {}).get("notice") if form.is_bound else None
     return render(request, "service_tickets/fast_entry.html", {
         "form": form, "duplicates": duplicates, "place": place,
-        "notices": _notices_in_force(place) if form.is_bound else [],
+        "notices": _notices_in_force(place),
         "linked_notice": linked, "is_complaint": form["type"].value() == "complaint"},
         status=400 if (form.is_bound and form.errors) else 200)
 

@@ -20,7 +20,7 @@ from .forms_followup import ComplaintForm, FollowUpForm, OwnerRatingForm, Report
 from .models import Ticket
 from .selectors import ticket_list_for_user
 
-DUE_SOON = timedelta(days=1)  # the follow-ups list also shows what falls due within a day
+DUE_SOON = timedelta(days=1)  # a follow-up due within a day is marked as due soon
 
 
 def _ticket_for(request: HttpRequest, pk: int) -> Ticket:
@@ -132,19 +132,19 @@ def owner_rating(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def follow_ups_due(request: HttpRequest) -> HttpResponse:
-    """Done tickets not followed up in time (and those due within a day), oldest first;
+    """Every done ticket awaiting its follow-up, soonest due first (the overdue at the top);
     complaints whose reply is late. Service staff see their territories only."""
     if not request.user.has_perm("service_tickets.view_ticket"):
         raise PermissionDenied
     now = timezone.now()
     scoped = ticket_list_for_user(user=request.user).select_related("category__parent", "room",
                                                                     "party")
-    due = keyset_page(followups.not_followed_up(scoped, now=now + DUE_SOON),
-                      fields=["follow_up_due", "id"], cursor=request.GET.get("cursor"))
+    due = keyset_page(followups.awaiting_follow_up(scoped),
+                      fields=["awaiting_due", "id"], cursor=request.GET.get("cursor"))
     replies = keyset_page(followups.replies_overdue(scoped, now=now),
                           fields=["reply_due", "id"], cursor=request.GET.get("rcursor"))
     return render(request, "service_tickets/followup/follow_ups_due.html", {
-        "due": due, "replies": replies, "now": now,
+        "due": due, "replies": replies, "now": now, "soon": now + DUE_SOON,
         "cursor": request.GET.get("cursor", ""), "rcursor": request.GET.get("rcursor", "")})
 
 

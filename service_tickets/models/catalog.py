@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import DispatchMode, FollowUpPolicy, Priority
+from ..choices import DispatchMode, FollowUpPolicy, Priority, TicketType
 
 
 class Category(models.Model):
@@ -13,6 +13,10 @@ class Category(models.Model):
                                related_name="children")
     name = models.CharField(_("name"), max_length=60)
     code = models.SlugField(_("code"), max_length=40, unique=True)
+    ticket_type = models.CharField(
+        _("type of its tickets"), max_length=12, choices=TicketType.choices, blank=True,
+        help_text=_("Tickets of this category (and of its sub-categories) are of this type, "
+                    "e.g. Complaint for 投诉; empty for any type"))
     default_priority = models.CharField(_("default priority"), max_length=10,
                                         choices=Priority.choices, default=Priority.NORMAL)
     around_the_clock = models.BooleanField(

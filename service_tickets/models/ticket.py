@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,21 @@ class TicketCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.last}"
+
+
+# Where the day's sequence starts in a number (GD20261127-0042: "0042", position 12), so
+# the desk finds a ticket by its last digits through an index on that part.
+NUMBER_SEQUENCE_START = 12
+
+
+def number_sequence():
+    """The expression of the day's sequence part of the number (as text, "0042")."""
+    return Substr("number", NUMBER_SEQUENCE_START)
+
+
+# When a done ticket's follow-up is due: its follow-up time, else (owed one it was not
+# given) the time it was done. The list of follow-ups due reads it through an index.
+AWAITING_DUE = Coalesce("follow_up_due", "resolved_at")
 
 
 class Ticket(VersionedModel):
@@ -124,6 +140,10 @@ class Ticket(VersionedModel):
             models.Index(fields=["party", "status"], name="tickets_party_idx"),
             models.Index(fields=["closed_at"], name="tickets_closed_idx"),
             models.Index(fields=["status", "resolve_due", "id"], name="tickets_status_due_idx"),
+            models.Index(AWAITING_DUE, "id", name="tickets_awaiting_follow_up_idx",
+                         condition=models.Q(status="done", followed_up_at__isnull=True)),
+            models.Index(number_sequence(), models.F("created_at").desc(),
+                         models.F("id").desc(), name="tickets_number_sequence_idx"),
         ]
         permissions = [("view_all_tickets", _("Can see tickets of every territory"))]
 

@@ -68,8 +68,9 @@ class TicketWriter:
         return (
             f'<a class="card mb-2 text-decoration-none text-body shadow-sm{frame}" '
             f'href="{self.url(ticket)}" data-testid="card"{mark}>'
-            '<div class="card-body p-2 small"><div class="d-flex justify-content-between gap-1">'
-            f'<span class="fw-semibold text-nowrap">{escape(ticket.number)}</span>'
+            '<div class="card-body p-2 small">'
+            '<div class="d-flex flex-wrap justify-content-between gap-1">'
+            f'<span class="fw-semibold text-nowrap app-card-number">{escape(ticket.number)}</span>'
             f'<span class="badge {badge}">{self.priority.get(ticket.priority, "")}</span></div>'
             f'<div class="text-truncate">{escape(str(ticket.category))}</div>'
             f'<div class="text-muted text-truncate">{escape(str(ticket.place))}</div>'

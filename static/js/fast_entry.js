@@ -200,11 +200,35 @@
 
   // Complaints: whom it is about, shown only for that type.
   var complaint = document.getElementById("complaint-fields");
-  form.elements.type.addEventListener("change", function () {
+  function showComplaintFields() {
     if (complaint) {
       complaint.classList.toggle("d-none", form.elements.type.value !== "complaint");
     }
-  });
+  }
+  form.elements.type.addEventListener("change", showComplaintFields);
+
+  // A category made for one type of ticket (投诉: complaints) sets the type; the server
+  // refuses a type the category does not take.
+  function typeFromCategory() {
+    var option = select && select.selectedOptions[0];
+    var kind = option ? option.getAttribute("data-ticket-type") : "";
+    if (kind && form.elements.type.value !== kind) {
+      form.elements.type.value = kind;
+      showComplaintFields();
+    }
+  }
+  if (select) {
+    select.addEventListener("change", typeFromCategory);
+    // The filter box chooses the category by script, which fires no change event.
+    if (filter) {
+      filter.addEventListener("input", typeFromCategory);
+      filter.addEventListener("keydown", function (event) {
+        if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+          typeFromCategory();
+        }
+      });
+    }
+  }
 
   // A public area: the notices of the estate, unless a room is chosen.
   form.elements.estate.addEventListener("change", function () {
@@ -230,6 +254,8 @@
     form.querySelector("input.is-invalid, select.is-invalid, textarea.is-invalid");
   if (first) {
     first.focus();
+  } else if (form.elements.room.value || form.elements.party.value) {
+    (filter || select).focus();  // the caller came with the link (the owner page)
   } else if (document.activeElement === document.body || !document.activeElement) {
     lookup.focus();  // at once, not when the browser gets round to autofocus
   }

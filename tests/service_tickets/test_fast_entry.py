@@ -229,3 +229,101 @@ def test_the_lookup_costs_the_same_with_more_callers_and_tickets(
         response = client.get(reverse("tickets:lookup"), {"q": "5678"})
     assert len(response.context["candidates"]) >= 7
     assert all(len(c["tickets"]) <= 3 for c in response.context["candidates"])
+
+
+# --- the category's type -----------------------------------------------------------------
+
+def test_a_complaint_category_and_its_children_carry_their_type_for_the_script(world, login):
+    # given a complaint category with a sub-category, and the repair category of the world
+    complaints = CategoryFactory(name="投诉", code="complaint", ticket_type="complaint")
+    CategoryFactory(name="服务态度", code="manner", parent=complaints)
+    # when the desk opens fast entry
+    html = login(world["desk"]).get(reverse("tickets:fast_entry")).content.decode()
+    # then both complaint options say so, and the repair category (any type) says nothing
+    options = dict(re.findall(r'<option value="(\d+)"([^>]*)>', html))
+    assert 'data-ticket-type="complaint"' in options[str(complaints.pk)]
+    manner = complaints.children.get()
+    assert 'data-ticket-type="complaint"' in options[str(manner.pk)]
+    assert "data-ticket-type" not in options[str(world["category"].pk)]
+
+
+def test_a_repair_under_the_complaint_category_is_refused_with_the_reason(world, login):
+    # given the complaint category
+    complaints = CategoryFactory(name="投诉", code="complaint", ticket_type="complaint")
+    # when the desk saves it with the type left on repair (no script ran)
+    response = login(world["desk"]).post(reverse("tickets:fast_entry"), entry(
+        world, category=complaints.pk, type="repair", description="保安态度恶劣"))
+    # then nothing is logged and the type field says which type the category takes
+    assert response.status_code == 400
+    assert not Ticket.objects.exists()
+    errors = response.context["form"].errors["type"]
+    assert "投诉" in errors[0] and "投诉" in str(response.context["form"]["type"].errors)
+    # and as a complaint it is logged, owing its reply
+    saved = login(world["desk"]).post(reverse("tickets:fast_entry"), entry(
+        world, category=complaints.pk, type="complaint", description="保安态度恶劣"))
+    assert saved.status_code == 302
+    assert Ticket.objects.get().type == "complaint"
+
+
+def test_the_service_refuses_a_type_the_category_does_not_take(world):
+    from django.core.exceptions import ValidationError
+
+    from service_tickets.services import ticket_create
+
+    # given a sub-category of the complaint category (it inherits the type)
+    complaints = CategoryFactory(name="投诉", code="complaint", ticket_type="complaint")
+    manner = CategoryFactory(name="服务态度", code="manner", parent=complaints)
+    # when a repair is logged under it through the service (as the API does)
+    with pytest.raises(ValidationError) as refused:
+        ticket_create(by=world["desk"], type="repair", source="phone", category=manner,
+                      description="x", room=world["room"])
+    # then it is refused on the type, and nothing is kept
+    assert "type" in refused.value.message_dict
+    assert not Ticket.objects.exists()
+
+
+def test_the_api_answers_a_type_the_category_does_not_take_with_400_on_type(world, login):
+    complaints = CategoryFactory(name="投诉", code="complaint", ticket_type="complaint")
+    response = login(world["desk"]).post(reverse("ticket-list"), {
+        "type": "repair", "source": "phone", "category": complaints.pk,
+        "description": "保安态度恶劣", "room": world["room"].pk},
+        content_type="application/json")
+    assert response.status_code == 400
+    assert "type" in response.json()
+
+
+# --- coming from the owner page ----------------------------------------------------------
+
+def test_the_owner_pages_link_fills_in_the_person_and_room(world, login):
+    # given the link of the owner page
+    url = reverse("tickets:fast_entry")
+    # when the desk follows it
+    response = login(world["desk"]).get(url, {"party": world["party"].pk,
+                                              "room": world["room"].pk})
+    # then the person and room are chosen, and the lookup box does not take the focus
+    html = response.content.decode()
+    assert response.context["place"]["party"] == world["party"]
+    assert response.context["place"]["room"] == world["room"]
+    assert f'name="party" value="{world["party"].pk}"' in html
+    assert f'name="room" value="{world["room"].pk}"' in html
+    assert world["room"].code in html.split('data-testid="chosen"')[1][:300]
+    assert "autofocus" not in html.split('id="ticket-lookup"')[1][:200]
+
+
+def test_a_person_or_room_the_user_may_not_see_is_not_filled_in(world, login, monkeypatch):
+    # given a user limited to their patch (no rooms of it) who may still log tickets
+    from django.contrib.auth.models import Permission
+
+    user = world["tech"]
+    user.user_permissions.add(Permission.objects.get(codename="add_ticket"))
+    world["territory"].members.remove(user)
+    # when they follow a link naming someone else's person and room, or nonsense
+    client = login(user)
+    response = client.get(reverse("tickets:fast_entry"), {"party": world["party"].pk,
+                                                         "room": world["room"].pk})
+    odd = client.get(reverse("tickets:fast_entry"), {"party": "¹", "room": "x" * 40})
+    # then nothing is filled in
+    assert response.status_code == 200 and odd.status_code == 200
+    assert response.context["place"]["party"] is None
+    assert response.context["place"]["room"] is None
+    assert world["party"].name not in response.content.decode()

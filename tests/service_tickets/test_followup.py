@@ -455,7 +455,7 @@ def test_complaint_handling_is_for_the_desk_and_for_complaints_only(world, login
 
 # --- The follow-ups page -------------------------------------------------------------------
 
-def test_the_follow_ups_page_lists_what_is_due_oldest_first(world, login):
+def test_the_follow_ups_page_lists_everything_awaiting_one_soonest_first(world, login):
     never = CategoryFactory(name="咨询", code="enquiry", follow_up_policy=FollowUpPolicy.NEVER)
     with time_machine.travel(at("2026-11-02 10:00"), tick=False):
         oldest = done_ticket(world)  # due 11-05 10:00
@@ -476,19 +476,54 @@ def test_the_follow_ups_page_lists_what_is_due_oldest_first(world, login):
     complaint_update(ticket_id=replied.pk, by=world["desk"],
                      expected_version=ticket_for_reply.version, replied=True)
     with time_machine.travel(at("2026-11-04 10:00"), tick=False):
-        not_yet = done_ticket(world)  # due 11-07 10:00: beyond tomorrow
+        not_yet = done_ticket(world)  # due 11-07 10:00: beyond tomorrow, listed all the same
     with time_machine.travel(at("2026-11-05 12:00"), tick=False):
         response = login(world["desk"]).get(reverse("tickets:follow_ups"))
     assert response.status_code == 200
     listed = [t.pk for t in response.context["due"].items]
-    assert listed == [oldest.pk, tried.pk, newer.pk]  # same due time: by id
+    assert listed == [oldest.pk, tried.pk, newer.pk, not_yet.pk]  # same due time: by id
     assert followed.pk not in listed and not_needed.pk not in listed
-    assert not_yet.pk not in listed
     assert [t.pk for t in response.context["replies"].items] == [late_reply.pk]
     html = response.content.decode()
-    due_row = html.split(f'data-testid="due-{oldest.pk}"')[1].split("</a>")[0]
-    soon_row = html.split(f'data-testid="due-{newer.pk}"')[1].split("</a>")[0]
-    assert "text-danger" in due_row and "text-danger" not in soon_row
+
+    def row(ticket):
+        return html.split(f'data-testid="due-{ticket.pk}"')[1].split("</a>")[0]
+
+    assert "text-danger" in row(oldest)  # overdue
+    assert "text-warning-emphasis" in row(newer) and "text-danger" not in row(newer)  # soon
+    assert "text-muted" in row(not_yet) and "text-warning" not in row(not_yet)
+
+
+def test_done_tickets_owed_a_follow_up_but_given_no_time_are_listed_as_due_since_done(
+        world, login):
+    # given tickets done while their category needed no follow-up, before the category
+    # (or, for a complaint, the rule) asked for one, and one whose owner has rated it
+    with time_machine.travel(at("2026-11-02 10:00"), tick=False):
+        world["category"].follow_up_policy = FollowUpPolicy.NEVER
+        world["category"].save()
+        repair = done_ticket(world)
+        rated_policy = CategoryFactory(name="门锁", code="lock",
+                                       follow_up_policy=FollowUpPolicy.NEVER)
+        rated = work_done(world, ticket_create(
+            by=world["desk"], type="repair", source="phone", category=rated_policy,
+            description="门锁坏了", room=world["room"]))
+    with time_machine.travel(at("2026-11-03 10:00"), tick=False):
+        grumble = work_done(world, complaint(world))
+    assert repair.follow_up_due is None and rated.follow_up_due is None
+    Ticket.objects.filter(pk=grumble.pk).update(follow_up_due=None)  # an older row
+    Ticket.objects.filter(pk=rated.pk).update(owner_rating=5)
+    world["category"].follow_up_policy = FollowUpPolicy.ALWAYS
+    world["category"].save()
+    rated_policy.follow_up_policy = FollowUpPolicy.UNLESS_RATED
+    rated_policy.save()
+    # when the desk opens the follow-ups due
+    with time_machine.travel(at("2026-11-04 10:00"), tick=False):
+        response = login(world["desk"]).get(reverse("tickets:follow_ups"))
+    # then the repair and the complaint are listed, due since they were done; the rated
+    # ticket needs none
+    items = response.context["due"].items
+    assert [t.pk for t in items] == [repair.pk, grumble.pk]
+    assert [t.awaiting_due for t in items] == [at("2026-11-02 10:00"), at("2026-11-03 10:00")]
 
 
 def test_service_staff_see_follow_ups_of_their_territories_only(world, login, service_staff):
