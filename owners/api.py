@@ -16,19 +16,43 @@ def _django_errors(exc: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError(exc.messages)
 
 
+class InScopeRelationsMixin:
+    """A serializer whose related fields of parties, rooms, estates and buildings (written
+    or used as a filter) accept only those the requesting user may see: an id outside the
+    user's patch is "does not exist", as on the detail route. Subclasses widen
+    ``scope_queryset`` for the models of their own area."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return
+        for field in self.fields.values():
+            relation = getattr(field, "child_relation", field)
+            queryset = getattr(relation, "queryset", None)
+            if queryset is not None:
+                relation.queryset = self.scope_queryset(queryset, user=user)
+
+    def scope_queryset(self, queryset, *, user):
+        return selectors.in_scope(queryset, user=user)
+
+
 class EstateSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     class Meta:
         model = Estate
         fields = ["id", "name", "kind", "address", "phone", "version"]
 
 
-class BuildingSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+class BuildingSerializer(InScopeRelationsMixin, VersionedSerializerMixin,
+                         serializers.ModelSerializer):
     class Meta:
         model = Building
         fields = ["id", "estate", "number", "name", "phase", "floors", "version"]
 
 
-class RoomSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+class RoomSerializer(InScopeRelationsMixin, VersionedSerializerMixin,
+                     serializers.ModelSerializer):
     estate_name = serializers.CharField(source="estate.name", read_only=True)
 
     class Meta:
@@ -130,7 +154,7 @@ class PartySerializer(VersionedSerializerMixin, serializers.ModelSerializer):
         return self._save(instance, validated_data)
 
 
-class OccupancySerializer(serializers.ModelSerializer):
+class OccupancySerializer(InScopeRelationsMixin, serializers.ModelSerializer):
     class Meta:
         model = Occupancy
         fields = ["id", "room", "party", "relation", "relation_detail", "start_date",
@@ -144,7 +168,7 @@ class OccupancySerializer(serializers.ModelSerializer):
             raise _django_errors(exc) from exc
 
 
-class OwnershipSerializer(serializers.ModelSerializer):
+class OwnershipSerializer(InScopeRelationsMixin, serializers.ModelSerializer):
     class Meta:
         model = Ownership
         fields = ["id", "room", "party", "share", "start_date", "end_date", "move_in_state",
@@ -180,7 +204,9 @@ class EstateViewSet(_Writable):
 
     serializer_class = EstateSerializer
     cursor_ordering = ("name", "id")
-    queryset = Estate.objects.all()
+
+    def get_queryset(self):
+        return selectors.in_scope(Estate.objects.all(), user=self.request.user)
 
 
 @extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("estate", int)]))
@@ -191,7 +217,8 @@ class BuildingViewSet(_Writable):
     cursor_ordering = ("id",)
 
     def get_queryset(self):
-        qs = Building.objects.select_related("estate")
+        qs = selectors.in_scope(Building.objects.select_related("estate"),
+                                user=self.request.user)
         estate = self.request.query_params.get("estate")
         return qs.filter(estate_id=estate) if estate and estate.isdigit() else qs
 

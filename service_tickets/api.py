@@ -26,6 +26,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from owners.api import InScopeRelationsMixin
 from owners.models import Building, Estate, Party, Room
 from staff.models import Department
 from uploads.models import StoredFile
@@ -89,9 +90,20 @@ def _visible(user, ticket_field: str = "ticket_id") -> Exists:
     return Exists(ticket_list_for_user(user=user).filter(pk=OuterRef(ticket_field)))
 
 
+class _InScope(InScopeRelationsMixin):
+    """Related fields limited to what the user may see: rooms and people of their patch,
+    and tickets as ``ticket_list_for_user`` gives them."""
+
+    def scope_queryset(self, queryset, *, user):
+        if queryset.model is Ticket:
+            return queryset.filter(pk__in=ticket_list_for_user(user=user).values("pk"))
+        return super().scope_queryset(queryset, user=user)
+
+
 def _filters(serializer_class, request) -> dict:
-    """The list filters given in the query string, checked (400 on a malformed value)."""
-    checked = serializer_class(data=request.query_params)
+    """The list filters given in the query string, checked (400 on a malformed value, and
+    on an id of something the user may not see)."""
+    checked = serializer_class(data=request.query_params, context={"request": request})
     checked.is_valid(raise_exception=True)
     return {k: v for k, v in checked.validated_data.items() if v not in (None, "")}
 
@@ -125,7 +137,7 @@ class EventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TicketSerializer(serializers.ModelSerializer):
+class TicketSerializer(_InScope, serializers.ModelSerializer):
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(
         is_active=True))
     room = serializers.PrimaryKeyRelatedField(queryset=Room.objects.all(), required=False,
@@ -543,7 +555,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
         return FollowUp.objects.select_related("ticket").get(pk=follow_up.pk)
 
 
-class DateRangeSerializer(serializers.Serializer):
+class DateRangeSerializer(_InScope, serializers.Serializer):
     created_after = serializers.DateTimeField(
         required=False, help_text="From this time (or date), inclusive")
     created_before = serializers.DateTimeField(
@@ -567,7 +579,7 @@ def _date_range(filters: dict) -> dict:
 
 
 class FollowUpFilterSerializer(DateRangeSerializer):
-    ticket = serializers.IntegerField(required=False, min_value=1)
+    ticket = serializers.PrimaryKeyRelatedField(queryset=Ticket.objects.all(), required=False)
     outcome = serializers.ChoiceField(choices=FollowUp._meta.get_field("outcome").choices,
                                       required=False)
 
@@ -586,7 +598,7 @@ class FollowUpViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             filters = _filters(FollowUpFilterSerializer, self.request)
             qs = qs.filter(**_date_range(filters))
             if "ticket" in filters:
-                qs = qs.filter(ticket_id=filters["ticket"])
+                qs = qs.filter(ticket=filters["ticket"])
             if "outcome" in filters:
                 qs = qs.filter(outcome=filters["outcome"])
         return qs
@@ -595,13 +607,14 @@ class FollowUpViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 # --- The event search -----------------------------------------------------------------------
 
 class EventFilterSerializer(DateRangeSerializer):
-    ticket = serializers.IntegerField(required=False, min_value=1)
+    ticket = serializers.PrimaryKeyRelatedField(queryset=Ticket.objects.all(), required=False)
     kind = serializers.ChoiceField(choices=EventKind.choices, required=False)
     actor = serializers.IntegerField(required=False, min_value=1)
-    party = serializers.IntegerField(required=False, min_value=1,
-                                     help_text="Events of tickets of this owner or occupant")
-    room = serializers.IntegerField(required=False, min_value=1,
-                                    help_text="Events of tickets of this room")
+    party = serializers.PrimaryKeyRelatedField(
+        queryset=Party.objects.all(), required=False,
+        help_text="Events of tickets of this owner or occupant")
+    room = serializers.PrimaryKeyRelatedField(
+        queryset=Room.objects.all(), required=False, help_text="Events of tickets of this room")
 
 
 @extend_schema_view(list=extend_schema(parameters=[EventFilterSerializer]))
@@ -617,9 +630,9 @@ class TicketEventViewSet(viewsets.ReadOnlyModelViewSet):
         if self.action == "list":
             filters = _filters(EventFilterSerializer, self.request)
             qs = qs.filter(**_date_range(filters))
-            for name, lookup in [("ticket", "ticket_id"), ("kind", "kind"),
-                                 ("actor", "actor_id"), ("party", "ticket__party_id"),
-                                 ("room", "ticket__room_id")]:
+            for name, lookup in [("ticket", "ticket"), ("kind", "kind"),
+                                 ("actor", "actor_id"), ("party", "ticket__party"),
+                                 ("room", "ticket__room")]:
                 if name in filters:
                     qs = qs.filter(**{lookup: filters[name]})
         return qs
@@ -627,7 +640,7 @@ class TicketEventViewSet(viewsets.ReadOnlyModelViewSet):
 
 # --- Notices --------------------------------------------------------------------------------
 
-class NoticeSerializer(serializers.ModelSerializer):
+class NoticeSerializer(_InScope, serializers.ModelSerializer):
     buildings = serializers.PrimaryKeyRelatedField(
         many=True, required=False, queryset=Building.objects.all(),
         help_text="Empty: the whole estate")
@@ -643,15 +656,15 @@ class NoticeSerializer(serializers.ModelSerializer):
             return notices.notice_create(by=self.context["request"].user, **validated_data)
 
 
-class NoticeFilterSerializer(serializers.Serializer):
-    estate = serializers.IntegerField(required=False, min_value=1)
+class NoticeFilterSerializer(_InScope, serializers.Serializer):
+    estate = serializers.PrimaryKeyRelatedField(queryset=Estate.objects.all(), required=False)
     building = serializers.PrimaryKeyRelatedField(
         queryset=Building.objects.all(), required=False,
         help_text="Notices for the whole estate of the building, or naming it")
     in_force = serializers.BooleanField(required=False, help_text="Only notices in force now")
 
 
-class NoticeCallSerializer(serializers.ModelSerializer):
+class NoticeCallSerializer(_InScope, serializers.ModelSerializer):
     class Meta:
         model = NoticeCall
         fields = ["id", "notice", "party", "room", "answered_by", "created_at"]
@@ -688,7 +701,7 @@ class NoticeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 building = filters["building"]
                 qs = qs.concerning(estate_id=building.estate_id, building_id=building.pk)
             if "estate" in filters:
-                qs = qs.filter(estate_id=filters["estate"])
+                qs = qs.filter(estate=filters["estate"])
         return qs
 
     @extend_schema(request=None, responses=NoticeSerializer, summary="Withdraw the notice")
@@ -704,7 +717,7 @@ class NoticeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def calls(self, request, pk=None):
         notice = self.get_object()
-        data = NoticeCallSerializer(data=request.data)
+        data = NoticeCallSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         with _service_answers():
             call = notices.notice_call_record(notice=notice, by=request.user,

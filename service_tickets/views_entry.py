@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from owners import search as owner_search
+from owners.forms import limit_choices_to_scope
 from owners.models import Occupancy, Ownership
 from owners.selectors import current_q, party_limits, room_limits
 
@@ -47,6 +48,7 @@ def fast_entry(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("service_tickets.add_ticket"):
         raise PermissionDenied
     form = FastEntryForm(request.POST or None)
+    limit_choices_to_scope(form, user=request.user)
     duplicates = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
