@@ -345,6 +345,8 @@ class TicketViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Service tickets (工单) the user may see: every territory for the desk, dispatchers and
     managers; their own territories for service staff."""
 
+    # Every change of one ticket obeys the transition table and the version it saw.
+    answers_conflict = True
     serializer_class = TicketSerializer
     cursor_ordering = ("-created_at", "-id")
 
@@ -589,6 +591,7 @@ class FollowUpViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Follow-ups (回访) of the tickets the user may see. Recording one acts on the ticket:
     satisfied closes it, unsatisfied reopens it for rework, not reached leaves it done."""
 
+    answers_conflict_on_create = True  # the ticket's state or version refuses it
     serializer_class = FollowUpSerializer
     cursor_ordering = ("-created_at", "-id")
 
