@@ -219,11 +219,31 @@ class BuildingViewSet(_Writable):
     def get_queryset(self):
         qs = selectors.in_scope(Building.objects.select_related("estate"),
                                 user=self.request.user)
-        estate = self.request.query_params.get("estate")
-        return qs.filter(estate_id=estate) if estate and estate.isdigit() else qs
+        estate = _list_filters(self.request, ()).get("estate")
+        return qs.filter(estate_id=estate) if estate else qs
 
 
 _ROOM_FILTERS = ["estate", "building", "use", "status", "occupancy"]
+
+
+class PlaceFilterSerializer(InScopeRelationsMixin, serializers.Serializer):
+    """The estate and building a list is filtered by: only those of the user's patch."""
+
+    estate = serializers.PrimaryKeyRelatedField(queryset=Estate.objects.all(), required=False)
+    building = serializers.PrimaryKeyRelatedField(queryset=Building.objects.all(),
+                                                  required=False)
+
+
+def _list_filters(request, names) -> dict:
+    """The list's filters from the query string; an estate or building outside the user's
+    patch is refused (400), as the detail routes do not know it."""
+    params = request.query_params
+    places = PlaceFilterSerializer(data={k: params[k] for k in ("estate", "building")
+                                         if params.get(k)}, context={"request": request})
+    places.is_valid(raise_exception=True)
+    filters = {name: params.get(name) for name in names}
+    filters.update({name: place.pk for name, place in places.validated_data.items()})
+    return filters
 
 
 @extend_schema_view(list=extend_schema(parameters=[
@@ -237,7 +257,7 @@ class RoomViewSet(_Writable):
     def get_queryset(self):
         params = self.request.query_params
         qs = selectors.room_list_for_user(user=self.request.user,
-                                          filters={k: params.get(k) for k in _ROOM_FILTERS})
+                                          filters=_list_filters(self.request, _ROOM_FILTERS))
         if params.get("q"):
             query = search.parse(params["q"])
             qs = qs.filter(pk__in=[r.pk for r in search.search_rooms(
@@ -257,8 +277,8 @@ class PartyViewSet(_Writable):
 
     def get_queryset(self):
         params = self.request.query_params
-        qs = selectors.party_list_for_user(user=self.request.user, filters={
-            k: params.get(k) for k in ("estate", "building", "role", "tag", "kind")})
+        qs = selectors.party_list_for_user(user=self.request.user, filters=_list_filters(
+            self.request, ("estate", "building", "role", "tag", "kind")))
         qs = qs.prefetch_related("phones", "vehicles")
         if params.get("q"):
             found = search.search_parties(search.parse(params["q"]), limit=50,

@@ -47,7 +47,7 @@ from .models import (
     TicketEvent,
     TicketMaterial,
 )
-from .selectors import ticket_list_for_user
+from .selectors import territory_list_for_user, ticket_list_for_user
 
 User = get_user_model()
 DIMENSIONS = [name for name, _label in QUALITY_DIMENSIONS]
@@ -97,6 +97,8 @@ class _InScope(InScopeRelationsMixin):
     def scope_queryset(self, queryset, *, user):
         if queryset.model is Ticket:
             return queryset.filter(pk__in=ticket_list_for_user(user=user).values("pk"))
+        if queryset.model is Territory:
+            return queryset.filter(pk__in=territory_list_for_user(user=user).values("pk"))
         return super().scope_queryset(queryset, user=user)
 
 
@@ -204,11 +206,12 @@ class TicketSerializer(_InScope, serializers.ModelSerializer):
                                           complaint=complaint or None, **validated_data)
 
 
-class TicketFilterSerializer(serializers.Serializer):
+class TicketFilterSerializer(_InScope, serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     category = serializers.IntegerField(required=False, min_value=1)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
-    territory = serializers.IntegerField(required=False, min_value=1)
+    territory = serializers.PrimaryKeyRelatedField(queryset=Territory.objects.all(),
+                                                   required=False)
     assignee = serializers.IntegerField(required=False, min_value=1)
     type = serializers.ChoiceField(choices=TicketType.choices, required=False)
 

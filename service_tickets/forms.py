@@ -13,6 +13,7 @@ from staff.models import Department
 from . import notices
 from .choices import OPEN_STATUSES, Priority, Severity, Source, Status, TicketType
 from .models import Category, Notice, SavedFilter, Territory, Ticket
+from .selectors import territory_list_for_user
 
 
 def category_paths() -> dict[int, str]:
@@ -241,8 +242,10 @@ class TicketFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
     mine = forms.BooleanField(label=_("Only mine"), required=False)
 
-    def __init__(self, *args, board: bool = False, **kwargs):
+    def __init__(self, *args, user, board: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["territory"].queryset = territory_list_for_user(user=user).only(
+            "id", "name")
         self.fields["assignee"].queryset = self._assignee_options()
         if board:
             for name in list(self.fields):

@@ -143,3 +143,35 @@ def _perms(*entries):
 
     return [Permission.objects.get(content_type__app_label=entry.split(".")[0],
                                    codename=entry.split(".")[1]) for entry in entries]
+
+
+def test_a_technician_filters_tickets_only_by_their_own_territories(world, login):
+    # given a territory the technician does not work in
+    from tests.service_tickets.factories import TerritoryFactory
+
+    other = TerritoryFactory(name="二区")
+    client = login(world["tech"])
+    # then the API refuses it as a filter, and the page does not offer it
+    refused = client.get(reverse("ticket-list"), {"territory": other.pk})
+    assert refused.status_code == 400 and list(refused.json()) == ["territory"]
+    assert client.get(reverse("ticket-list"),
+                      {"territory": world["territory"].pk}).status_code == 200
+    page = client.get(reverse("tickets:list")).content.decode()
+    assert "一区" in page and "二区" not in page
+    # while the desk may filter by any
+    assert login(world["desk"]).get(reverse("ticket-list"),
+                                    {"territory": other.pk}).status_code == 200
+
+
+@pytest.mark.parametrize("route", ["room-list", "party-list", "building-list"])
+def test_the_owners_api_refuses_an_estate_filter_outside_the_patch(
+        world, elsewhere, login, route):
+    # given someone who may read rooms, people and buildings but works only in 一区
+    reader = UserFactory(role=Role.SERVICE_STAFF)
+    world["territory"].members.add(reader)
+    reader.user_permissions.add(*_perms("owners.view_building"))
+    client = login(reader)
+    outside = client.get(reverse(route), {"estate": elsewhere["estate"].pk})
+    inside = client.get(reverse(route), {"estate": world["room"].estate_id})
+    assert outside.status_code == 400 and list(outside.json()) == ["estate"]
+    assert inside.status_code == 200 and inside.json()["results"]
