@@ -175,3 +175,25 @@ def test_the_owners_api_refuses_an_estate_filter_outside_the_patch(
     inside = client.get(reverse(route), {"estate": world["room"].estate_id})
     assert outside.status_code == 400 and list(outside.json()) == ["estate"]
     assert inside.status_code == 200 and inside.json()["results"]
+
+
+def test_fast_entry_takes_only_a_person_and_room_of_the_users_patch(world, elsewhere, login):
+    # given someone who may log tickets but works only in 一区
+    from service_tickets.models import Ticket
+
+    logger = UserFactory(role=Role.SERVICE_STAFF)
+    world["territory"].members.add(logger)
+    logger.user_permissions.add(*_perms("service_tickets.add_ticket"))
+    client = login(logger)
+    data = {"type": "repair", "source": "phone", "category": world["category"].pk,
+            "description": "门禁坏了"}
+    # when they log one for a person and room elsewhere
+    refused = client.post(reverse("tickets:fast_entry"), {
+        **data, "party": elsewhere["party"].pk, "room": elsewhere["room"].pk})
+    # then both are refused and nothing is logged; in their patch it is logged
+    assert {"party", "room"} <= set(refused.context["form"].errors)
+    assert "欧阳娜娜" not in refused.content.decode()
+    assert not Ticket.objects.exists()
+    logged = client.post(reverse("tickets:fast_entry"), {
+        **data, "party": world["party"].pk, "room": world["room"].pk})
+    assert logged.status_code == 302 and Ticket.objects.count() == 1
