@@ -264,3 +264,27 @@ def test_a_pet_is_removed_only_through_its_own_persons_page(world, login, front_
     # then it is not found and stays
     assert response.status_code == 404
     assert Pet.objects.filter(pk=world["pet"].pk).exists()
+
+
+@pytest.mark.parametrize(("route", "body"), [
+    ("occupancy-list", lambda w: {"room": w["room"].pk, "party": w["party"].pk,
+                                  "relation": "tenant", "start_date": "2026-12-01"}),
+    ("ownership-list", lambda w: {"room": w["room"].pk, "party": w["party"].pk,
+                                  "start_date": "2026-12-01"}),
+    ("ticket-list", lambda w: {"room": w["room"].pk, "party": w["party"].pk,
+                               "type": "repair", "source": "phone",
+                               "category": w["ticket"].category_id, "description": "漏水"}),
+    ("task-list", lambda w: {"title": "回电", "assignee": w["outsider"].pk,
+                             "room": w["room"].pk, "party": w["party"].pk}),
+])
+def test_an_outsider_may_not_name_a_room_or_person_outside_their_patch_in_a_new_record(
+        world, login, route, body):
+    # given the outsider, who may also log tickets
+    world["outsider"].user_permissions.add(Permission.objects.get(
+        content_type__app_label="service_tickets", codename="add_ticket"))
+    # when they create a record naming the room and person of 一区
+    response = login(world["outsider"]).post(reverse(route), body(world),
+                                             content_type="application/json")
+    # then both are refused as unknown, field by field
+    assert response.status_code == 400
+    assert {"room", "party"} <= set(response.json())
