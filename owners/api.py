@@ -29,19 +29,43 @@ def _django_errors(exc: DjangoValidationError,
     return serializers.ValidationError({"non_field_errors": exc.messages})
 
 
+class InScopeRelationsMixin:
+    """A serializer whose related fields of parties, rooms, estates and buildings (written
+    or used as a filter) accept only those the requesting user may see: an id outside the
+    user's patch is "does not exist", as on the detail route. Subclasses widen
+    ``scope_queryset`` for the models of their own area."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return
+        for field in self.fields.values():
+            relation = getattr(field, "child_relation", field)
+            queryset = getattr(relation, "queryset", None)
+            if queryset is not None:
+                relation.queryset = self.scope_queryset(queryset, user=user)
+
+    def scope_queryset(self, queryset, *, user):
+        return selectors.in_scope(queryset, user=user)
+
+
 class EstateSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     class Meta:
         model = Estate
         fields = ["id", "name", "kind", "address", "phone", "version"]
 
 
-class BuildingSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+class BuildingSerializer(InScopeRelationsMixin, VersionedSerializerMixin,
+                         serializers.ModelSerializer):
     class Meta:
         model = Building
         fields = ["id", "estate", "number", "name", "phase", "floors", "version"]
 
 
-class RoomSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+class RoomSerializer(InScopeRelationsMixin, VersionedSerializerMixin,
+                     serializers.ModelSerializer):
     estate_name = serializers.CharField(source="estate.name", read_only=True)
 
     class Meta:
@@ -182,7 +206,7 @@ class PartyDuplicateAnswerSerializer(serializers.Serializer):
     duplicates = PartyDuplicateSerializer(many=True)
 
 
-class OccupancySerializer(serializers.ModelSerializer):
+class OccupancySerializer(InScopeRelationsMixin, serializers.ModelSerializer):
     class Meta:
         model = Occupancy
         fields = ["id", "room", "party", "relation", "relation_detail", "start_date",
@@ -196,7 +220,7 @@ class OccupancySerializer(serializers.ModelSerializer):
             raise _django_errors(exc) from exc
 
 
-class OwnershipSerializer(serializers.ModelSerializer):
+class OwnershipSerializer(InScopeRelationsMixin, serializers.ModelSerializer):
     class Meta:
         model = Ownership
         fields = ["id", "room", "party", "share", "start_date", "end_date", "move_in_state",
@@ -235,7 +259,9 @@ class EstateViewSet(_Writable):
 
     serializer_class = EstateSerializer
     cursor_ordering = ("name", "id")
-    queryset = Estate.objects.all()
+
+    def get_queryset(self):
+        return selectors.in_scope(Estate.objects.all(), user=self.request.user)
 
 
 @extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("estate", int)]))
@@ -246,12 +272,33 @@ class BuildingViewSet(_Writable):
     cursor_ordering = ("id",)
 
     def get_queryset(self):
-        qs = Building.objects.select_related("estate")
-        estate = self.request.query_params.get("estate")
-        return qs.filter(estate_id=estate) if estate and estate.isdigit() else qs
+        qs = selectors.in_scope(Building.objects.select_related("estate"),
+                                user=self.request.user)
+        estate = _list_filters(self.request, ()).get("estate")
+        return qs.filter(estate_id=estate) if estate else qs
 
 
 _ROOM_FILTERS = ["estate", "building", "use", "status", "occupancy"]
+
+
+class PlaceFilterSerializer(InScopeRelationsMixin, serializers.Serializer):
+    """The estate and building a list is filtered by: only those of the user's patch."""
+
+    estate = serializers.PrimaryKeyRelatedField(queryset=Estate.objects.all(), required=False)
+    building = serializers.PrimaryKeyRelatedField(queryset=Building.objects.all(),
+                                                  required=False)
+
+
+def _list_filters(request, names) -> dict:
+    """The list's filters from the query string; an estate or building outside the user's
+    patch is refused (400), as the detail routes do not know it."""
+    params = request.query_params
+    places = PlaceFilterSerializer(data={k: params[k] for k in ("estate", "building")
+                                         if params.get(k)}, context={"request": request})
+    places.is_valid(raise_exception=True)
+    filters = {name: params.get(name) for name in names}
+    filters.update({name: place.pk for name, place in places.validated_data.items()})
+    return filters
 
 
 @extend_schema_view(list=extend_schema(parameters=[
@@ -265,7 +312,7 @@ class RoomViewSet(_Writable):
     def get_queryset(self):
         params = self.request.query_params
         qs = selectors.room_list_for_user(user=self.request.user,
-                                          filters={k: params.get(k) for k in _ROOM_FILTERS})
+                                          filters=_list_filters(self.request, _ROOM_FILTERS))
         if params.get("q"):
             query = search.parse(params["q"])
             qs = qs.filter(pk__in=[r.pk for r in search.search_rooms(
@@ -301,8 +348,8 @@ class PartyViewSet(_Writable):
 
     def get_queryset(self):
         params = self.request.query_params
-        qs = selectors.party_list_for_user(user=self.request.user, filters={
-            k: params.get(k) for k in ("estate", "building", "role", "tag", "kind")})
+        qs = selectors.party_list_for_user(user=self.request.user, filters=_list_filters(
+            self.request, ("estate", "building", "role", "tag", "kind")))
         qs = qs.prefetch_related("phones", "vehicles")
         if params.get("q"):
             found = search.search_parties(search.parse(params["q"]), limit=50,

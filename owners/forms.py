@@ -18,9 +18,20 @@ from .choices import (
     RoomUse,
 )
 from .models import Building, DocumentKind, DocumentTemplate, Estate, Party, Room, Tag
+from .selectors import in_scope
 from .validators import party_clean
 
 OWNER = "owner"
+
+
+def limit_choices_to_scope(form: forms.Form, *, user) -> None:
+    """Cut every choice of a party, room, estate or building in ``form`` to what ``user``
+    may see (``selectors.in_scope``, the rule of the detail pages): an id from outside
+    the user's patch is then "not one of the choices", a form error, never a name shown."""
+    for field in form.fields.values():
+        queryset = getattr(field, "queryset", None)
+        if queryset is not None:
+            field.queryset = in_scope(queryset, user=user)
 
 
 def _lines(text: str) -> list[str]:
@@ -168,9 +179,9 @@ class PartyFilterForm(forms.Form):
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[
         ("name", _("Name")), ("newest", _("Newest first"))])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        _prepare_filters(self)
+        _prepare_filters(self, user=user)
 
 
 class RoomFilterForm(forms.Form):
@@ -188,13 +199,14 @@ class RoomFilterForm(forms.Form):
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[
         ("room", _("Room")), ("floor", _("Floor"))])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        _prepare_filters(self)
+        _prepare_filters(self, user=user)
 
 
-def _prepare_filters(form: forms.Form) -> None:
-    """Bootstrap classes; the buildings of the chosen estate (choosing one re-submits)."""
+def _prepare_filters(form: forms.Form, *, user) -> None:
+    """Bootstrap classes; the buildings of the chosen estate (choosing one re-submits);
+    estates and buildings only of the user's patch."""
     for field in form.fields.values():
         field.widget.attrs["class"] = "form-select"
     form.fields["estate"].widget.attrs["class"] = "form-select js-autosubmit"
@@ -202,6 +214,7 @@ def _prepare_filters(form: forms.Form) -> None:
     if estate and str(estate).isdigit():
         form.fields["building"].queryset = Building.objects.filter(
             estate_id=estate).select_related("estate")
+    limit_choices_to_scope(form, user=user)
     for field in form.fields.values():
         # One plain query per list; the template writes the options out itself.
         field.widget.choices = list(iter(field.choices))

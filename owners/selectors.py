@@ -8,7 +8,17 @@ from django.utils import timezone
 
 from portal import scopes
 
-from .models import Activity, Occupancy, Ownership, Party, Phone, Room, ServiceDocument
+from .models import (
+    Activity,
+    Building,
+    Estate,
+    Occupancy,
+    Ownership,
+    Party,
+    Phone,
+    Room,
+    ServiceDocument,
+)
 
 
 def current_q(prefix: str = "") -> Q:
@@ -46,6 +56,58 @@ def party_limits(user) -> Q | None:
 
 def _limited(qs: QuerySet, limits: Q | None) -> QuerySet:
     return qs if limits is None else qs.filter(limits)
+
+
+def estate_limits(user) -> Q | None:
+    """``None`` for users who see every estate; for the others the estates their patch
+    reaches into (a whole estate, or some of its buildings)."""
+    rooms = room_limits(user)
+    if rooms is None:
+        return None
+    return Q(pk__in=Room.objects.filter(rooms).values("estate_id"))
+
+
+def building_limits(user) -> Q | None:
+    """``None`` for users who see every estate; for the others the buildings of their
+    patch."""
+    rooms = room_limits(user)
+    if rooms is None:
+        return None
+    return Q(pk__in=Room.objects.filter(rooms).exclude(building_id=None)
+             .values("building_id"))
+
+
+# The rooms-and-people models a user may be shown, with the permission and the limits
+# that decide it: the detail pages, the lists and every filter or choice that takes one
+# of their ids read through this table, so an id outside the user's patch is unknown
+# everywhere alike.
+_SCOPES = {
+    Party: ("owners.view_party", party_limits),
+    Room: ("owners.view_room", room_limits),
+    Estate: ("owners.view_room", estate_limits),
+    Building: ("owners.view_room", building_limits),
+}
+
+
+def in_scope(qs: QuerySet, *, user) -> QuerySet:
+    """``qs`` (of parties, rooms, estates or buildings) cut to what ``user`` may see: the
+    same rule as the detail pages. Querysets of other models are returned unchanged."""
+    scope = _SCOPES.get(qs.model)
+    if scope is None:
+        return qs
+    perm, limits = scope
+    if not user.has_perm(perm):
+        return qs.none()
+    return _limited(qs, limits(user))
+
+
+def scoped_get(model, *, user, pk):
+    """The party, room, estate or building ``pk`` if ``user`` may see it, else 404 (also
+    for an id that is not a number)."""
+    try:
+        return in_scope(model.objects.all(), user=user).get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
 
 
 def party_list_for_user(*, user, filters: dict | None = None) -> QuerySet[Party]:

@@ -297,8 +297,11 @@ def pet_add(*, party: Party, by, species: str, name: str = "", breed: str = "",
 
 
 @transaction.atomic
-def pet_remove(*, party: Party, pet_pk: int, by) -> None:
+def pet_remove(*, party: Party, pet_pk: int, by) -> bool:
+    """Remove one of ``party``'s pets; False when the party has no such pet."""
     pet = party.pets.filter(pk=pet_pk).first()
-    if pet is not None:
-        audit_record(actor=by, action="owners.pet_removed", target=pet)
-        pet.delete()
+    if pet is None:
+        return False
+    audit_record(actor=by, action="owners.pet_removed", target=pet)
+    pet.delete()
+    return True

@@ -38,7 +38,8 @@ def _require(request: HttpRequest, perm: str) -> None:
 
 @require_GET
 def party_list(request: HttpRequest) -> HttpResponse:
-    filters = PartyFilterForm(request.GET or None)
+    _require(request, "owners.view_party")
+    filters = PartyFilterForm(request.GET or None, user=request.user)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
     qs = selectors.party_list_for_user(user=request.user, filters=_party_filters(cleaned))
     page = keyset_page(qs, fields=PARTY_SORTS.get(cleaned.get("sort") or "name"),
@@ -181,7 +182,8 @@ def household_add(request: HttpRequest, room_pk: int) -> HttpResponse:
 
 @require_GET
 def room_list(request: HttpRequest) -> HttpResponse:
-    filters = RoomFilterForm(request.GET or None)
+    _require(request, "owners.view_room")
+    filters = RoomFilterForm(request.GET or None, user=request.user)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
     qs = selectors.room_list_for_user(user=request.user, filters={
         "estate": getattr(cleaned.get("estate"), "pk", None),
@@ -216,7 +218,7 @@ def party_export(request: HttpRequest) -> HttpResponse:
     _require(request, "owners.export_party")
     from .exports import list_export_request
 
-    filters = PartyFilterForm(request.GET or None)
+    filters = PartyFilterForm(request.GET or None, user=request.user)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
     list_export_request(user=request.user, kind="parties", filters=_party_filters(cleaned))
     messages.info(request, _("The export is being prepared; it appears below when ready."))
@@ -352,8 +354,10 @@ def document_status(request: HttpRequest, pk: int) -> HttpResponse:
     from .models import ServiceDocument
 
     document = ServiceDocument.objects.filter(pk=pk).select_related("party").first()
-    if document is None or not request.user.has_perm("owners.view_party"):
+    if document is None:
         raise Http404
+    # The owner's page decides: a document of someone outside the user's patch is unknown.
+    selectors.party_get_for_user(user=request.user, pk=document.party_id)
     status = request.POST.get("status")
     if status in ServiceDocument.Status.values:
         document_set_status(document=document, status=status, by=request.user)
@@ -491,7 +495,8 @@ def pet_add(request: HttpRequest, pk: int) -> HttpResponse:
 def pet_remove(request: HttpRequest, pk: int, pet_pk: int) -> HttpResponse:
     _require(request, "owners.delete_pet")
     party = selectors.party_get_for_user(user=request.user, pk=pk)
-    services.pet_remove(party=party, pet_pk=pet_pk, by=request.user)
+    if not services.pet_remove(party=party, pet_pk=pet_pk, by=request.user):
+        raise Http404
     return redirect("owners:party_detail", pk=party.pk)
 
 
@@ -500,7 +505,7 @@ def room_export(request: HttpRequest) -> HttpResponse:
     _require(request, "owners.export_party")
     from .exports import list_export_request
 
-    filters = RoomFilterForm(request.GET or None)
+    filters = RoomFilterForm(request.GET or None, user=request.user)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
     list_export_request(user=request.user, kind="rooms", filters={
         "estate": getattr(cleaned.get("estate"), "pk", None),

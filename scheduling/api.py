@@ -320,6 +320,9 @@ class EventViewSet(viewsets.GenericViewSet):
     ``respond`` and ``cancel``."""
 
     permission_classes = [SeesCalendar]
+    # A double booking or a stale version is refused with 409 (``Conflicting``).
+    answers_conflict = True
+    answers_conflict_on_create = True
     serializer_class = CalendarEventSerializer
     pagination_class = None
     queryset = Event.objects.none()

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -78,8 +78,10 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
 @require_POST
 def reminder_delete(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "scheduling.delete_remindersetting")
-    if reminders.reminder_setting_remove(user=request.user, setting_id=pk):
-        messages.success(request, _("Reminder removed."))
+    # Someone else's reminder is never found: 404, as for any id one may not see.
+    if not reminders.reminder_setting_remove(user=request.user, setting_id=pk):
+        raise Http404
+    messages.success(request, _("Reminder removed."))
     return redirect("scheduling:reminders")
 
 

@@ -26,6 +26,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from owners.api import InScopeRelationsMixin
 from owners.models import Building, Estate, Party, Room
 from staff.models import Department
 from uploads.models import StoredFile
@@ -47,7 +48,7 @@ from .models import (
     TicketEvent,
     TicketMaterial,
 )
-from .selectors import ticket_list_for_user
+from .selectors import territory_list_for_user, ticket_list_for_user
 
 User = get_user_model()
 DIMENSIONS = [name for name, _label in QUALITY_DIMENSIONS]
@@ -90,9 +91,22 @@ def _visible(user, ticket_field: str = "ticket_id") -> Exists:
     return Exists(ticket_list_for_user(user=user).filter(pk=OuterRef(ticket_field)))
 
 
+class _InScope(InScopeRelationsMixin):
+    """Related fields limited to what the user may see: rooms and people of their patch,
+    and tickets as ``ticket_list_for_user`` gives them."""
+
+    def scope_queryset(self, queryset, *, user):
+        if queryset.model is Ticket:
+            return queryset.filter(pk__in=ticket_list_for_user(user=user).values("pk"))
+        if queryset.model is Territory:
+            return queryset.filter(pk__in=territory_list_for_user(user=user).values("pk"))
+        return super().scope_queryset(queryset, user=user)
+
+
 def _filters(serializer_class, request) -> dict:
-    """The list filters given in the query string, checked (400 on a malformed value)."""
-    checked = serializer_class(data=request.query_params)
+    """The list filters given in the query string, checked (400 on a malformed value, and
+    on an id of something the user may not see)."""
+    checked = serializer_class(data=request.query_params, context={"request": request})
     checked.is_valid(raise_exception=True)
     return {k: v for k, v in checked.validated_data.items() if v not in (None, "")}
 
@@ -126,7 +140,7 @@ class EventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TicketSerializer(serializers.ModelSerializer):
+class TicketSerializer(_InScope, serializers.ModelSerializer):
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(
         is_active=True))
     room = serializers.PrimaryKeyRelatedField(queryset=Room.objects.all(), required=False,
@@ -218,11 +232,12 @@ class TicketSerializer(serializers.ModelSerializer):
                                           complaint=complaint or None, **validated_data)
 
 
-class TicketFilterSerializer(serializers.Serializer):
+class TicketFilterSerializer(_InScope, serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     category = serializers.IntegerField(required=False, min_value=1)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
-    territory = serializers.IntegerField(required=False, min_value=1)
+    territory = serializers.PrimaryKeyRelatedField(queryset=Territory.objects.all(),
+                                                   required=False)
     assignee = serializers.IntegerField(required=False, min_value=1)
     type = serializers.ChoiceField(choices=TicketType.choices, required=False)
 
@@ -359,6 +374,8 @@ class TicketViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Service tickets (工单) the user may see: every territory for the desk, dispatchers and
     managers; their own territories for service staff."""
 
+    # Every change of one ticket obeys the transition table and the version it saw.
+    answers_conflict = True
     serializer_class = TicketSerializer
     cursor_ordering = ("-created_at", "-id")
 
@@ -569,7 +586,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
         return FollowUp.objects.select_related("ticket").get(pk=follow_up.pk)
 
 
-class DateRangeSerializer(serializers.Serializer):
+class DateRangeSerializer(_InScope, serializers.Serializer):
     created_after = serializers.DateTimeField(
         required=False, help_text="From this time (or date), inclusive")
     created_before = serializers.DateTimeField(
@@ -593,7 +610,7 @@ def _date_range(filters: dict) -> dict:
 
 
 class FollowUpFilterSerializer(DateRangeSerializer):
-    ticket = serializers.IntegerField(required=False, min_value=1)
+    ticket = serializers.PrimaryKeyRelatedField(queryset=Ticket.objects.all(), required=False)
     outcome = serializers.ChoiceField(choices=FollowUp._meta.get_field("outcome").choices,
                                       required=False)
 
@@ -603,6 +620,7 @@ class FollowUpViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Follow-ups (回访) of the tickets the user may see. Recording one acts on the ticket:
     satisfied closes it, unsatisfied reopens it for rework, not reached leaves it done."""
 
+    answers_conflict_on_create = True  # the ticket's state or version refuses it
     serializer_class = FollowUpSerializer
     cursor_ordering = ("-created_at", "-id")
 
@@ -612,7 +630,7 @@ class FollowUpViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             filters = _filters(FollowUpFilterSerializer, self.request)
             qs = qs.filter(**_date_range(filters))
             if "ticket" in filters:
-                qs = qs.filter(ticket_id=filters["ticket"])
+                qs = qs.filter(ticket=filters["ticket"])
             if "outcome" in filters:
                 qs = qs.filter(outcome=filters["outcome"])
         return qs
@@ -621,13 +639,14 @@ class FollowUpViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 # --- The event search -----------------------------------------------------------------------
 
 class EventFilterSerializer(DateRangeSerializer):
-    ticket = serializers.IntegerField(required=False, min_value=1)
+    ticket = serializers.PrimaryKeyRelatedField(queryset=Ticket.objects.all(), required=False)
     kind = serializers.ChoiceField(choices=EventKind.choices, required=False)
     actor = serializers.IntegerField(required=False, min_value=1)
-    party = serializers.IntegerField(required=False, min_value=1,
-                                     help_text="Events of tickets of this owner or occupant")
-    room = serializers.IntegerField(required=False, min_value=1,
-                                    help_text="Events of tickets of this room")
+    party = serializers.PrimaryKeyRelatedField(
+        queryset=Party.objects.all(), required=False,
+        help_text="Events of tickets of this owner or occupant")
+    room = serializers.PrimaryKeyRelatedField(
+        queryset=Room.objects.all(), required=False, help_text="Events of tickets of this room")
 
 
 @extend_schema_view(list=extend_schema(parameters=[EventFilterSerializer]))
@@ -643,9 +662,9 @@ class TicketEventViewSet(viewsets.ReadOnlyModelViewSet):
         if self.action == "list":
             filters = _filters(EventFilterSerializer, self.request)
             qs = qs.filter(**_date_range(filters))
-            for name, lookup in [("ticket", "ticket_id"), ("kind", "kind"),
-                                 ("actor", "actor_id"), ("party", "ticket__party_id"),
-                                 ("room", "ticket__room_id")]:
+            for name, lookup in [("ticket", "ticket"), ("kind", "kind"),
+                                 ("actor", "actor_id"), ("party", "ticket__party"),
+                                 ("room", "ticket__room")]:
                 if name in filters:
                     qs = qs.filter(**{lookup: filters[name]})
         return qs
@@ -653,7 +672,7 @@ class TicketEventViewSet(viewsets.ReadOnlyModelViewSet):
 
 # --- Notices --------------------------------------------------------------------------------
 
-class NoticeSerializer(serializers.ModelSerializer):
+class NoticeSerializer(_InScope, serializers.ModelSerializer):
     buildings = serializers.PrimaryKeyRelatedField(
         many=True, required=False, queryset=Building.objects.all(),
         help_text="Empty: the whole estate")
@@ -669,15 +688,15 @@ class NoticeSerializer(serializers.ModelSerializer):
             return notices.notice_create(by=self.context["request"].user, **validated_data)
 
 
-class NoticeFilterSerializer(serializers.Serializer):
-    estate = serializers.IntegerField(required=False, min_value=1)
+class NoticeFilterSerializer(_InScope, serializers.Serializer):
+    estate = serializers.PrimaryKeyRelatedField(queryset=Estate.objects.all(), required=False)
     building = serializers.PrimaryKeyRelatedField(
         queryset=Building.objects.all(), required=False,
         help_text="Notices for the whole estate of the building, or naming it")
     in_force = serializers.BooleanField(required=False, help_text="Only notices in force now")
 
 
-class NoticeCallSerializer(serializers.ModelSerializer):
+class NoticeCallSerializer(_InScope, serializers.ModelSerializer):
     class Meta:
         model = NoticeCall
         fields = ["id", "notice", "party", "room", "answered_by", "created_at"]
@@ -714,7 +733,7 @@ class NoticeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 building = filters["building"]
                 qs = qs.concerning(estate_id=building.estate_id, building_id=building.pk)
             if "estate" in filters:
-                qs = qs.filter(estate_id=filters["estate"])
+                qs = qs.filter(estate=filters["estate"])
         return qs
 
     @extend_schema(request=None, responses=NoticeSerializer, summary="Withdraw the notice")
@@ -730,7 +749,7 @@ class NoticeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def calls(self, request, pk=None):
         notice = self.get_object()
-        data = NoticeCallSerializer(data=request.data)
+        data = NoticeCallSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         with _service_answers():
             call = notices.notice_call_record(notice=notice, by=request.user,

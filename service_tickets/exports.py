@@ -183,7 +183,7 @@ def ticket_export_run(*, user_id: int, query: str, token: str) -> bool:
         TicketExport.objects.filter(pk=token).update(state=TicketExport.State.FAILED,
                                                      finished_at=now)
         return False
-    filters = TicketFilterForm(QueryDict(query))
+    filters = TicketFilterForm(QueryDict(query), user=user)
     if not filters.is_valid():
         TicketExport.objects.filter(pk=token).update(state=TicketExport.State.FAILED,
                                                      finished_at=now)

@@ -15,6 +15,7 @@ from . import notices
 from .choices import OPEN_STATUSES, Priority, Severity, Source, Status, TicketType
 from .models import Category, Notice, SavedFilter, Territory, Ticket
 from .models.ticket import number_sequence
+from .selectors import territory_list_for_user
 from .services import ticket_type_error
 
 
@@ -305,8 +306,10 @@ class TicketFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
     mine = forms.BooleanField(label=_("Only mine"), required=False)
 
-    def __init__(self, *args, board: bool = False, **kwargs):
+    def __init__(self, *args, user, board: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["territory"].queryset = territory_list_for_user(user=user).only(
+            "id", "name")
         self.fields["assignee"].queryset = self._assignee_options()
         if board:
             for name in list(self.fields):

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from owners.forms import limit_choices_to_scope
 from owners.models import Building, Estate, Party, Room
 
 from .choices import NoticeKind
@@ -86,3 +87,7 @@ class NoticeCallForm(forms.Form):
                                    widget=forms.HiddenInput)
     room = forms.ModelChoiceField(queryset=Room.objects.all(), required=False,
                                   widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_choices_to_scope(self, user=user)

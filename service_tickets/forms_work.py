@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from owners.forms import limit_choices_to_scope
 from owners.models import Party, Room
 
 from .choices import EventKind
@@ -151,6 +152,11 @@ class EventSearchForm(forms.Form):
                                 widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("Until"), required=False,
                               widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A person or room outside the user's patch is not a choice: no name is shown.
+        limit_choices_to_scope(self, user=user)
 
     def clean(self):
         cleaned = super().clean()

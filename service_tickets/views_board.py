@@ -89,7 +89,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
 
 def _list_page(request: HttpRequest, params: QueryDict, *, save_form=None,
                status: int = 200) -> HttpResponse:
-    filters = TicketFilterForm(params or None)
+    filters = TicketFilterForm(params or None, user=request.user)
     now = timezone.now()
     visible = ticket_list_for_user(user=request.user)
     page = KeysetPage(items=[], next_cursor=None, previous_cursor=None)
@@ -177,7 +177,7 @@ def board(request: HttpRequest) -> HttpResponse:
 
 def _board_page(request: HttpRequest, params: QueryDict, *, save_form=None,
                 status: int = 200) -> HttpResponse:
-    filters = TicketFilterForm(params or None, board=True)
+    filters = TicketFilterForm(params or None, user=request.user, board=True)
     now = timezone.now()
     columns = []
     if not filters.is_bound or filters.is_valid():
@@ -282,7 +282,7 @@ def ticket_export(request: HttpRequest) -> HttpResponse:
     from .exports import ticket_export_request
 
     query = _clean_query(request.POST.get("query", ""), page=SavedFilter.Page.LIST)
-    filters = TicketFilterForm(QueryDict(query))
+    filters = TicketFilterForm(QueryDict(query), user=request.user)
     if not filters.is_valid():
         messages.error(request, _("Correct the filters before exporting."))
     else:

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from owners import search as owner_search
+from owners.forms import limit_choices_to_scope
 from owners.models import Occupancy, Ownership, Party, Room
-from owners.selectors import current_q, party_limits, room_limits
+from owners.selectors import current_q, in_scope, party_limits, room_limits
 
 from . import notices, services
 from .choices import OPEN_STATUSES
@@ -34,14 +35,13 @@ def _preset(request: HttpRequest) -> dict:
     """The person and room named in the query string (``?party=&room=``, as the owner page
     links here), if the user may see them; anything else is ignored."""
     found = {}
-    for name, model, limits in (("party", Party, party_limits), ("room", Room, room_limits)):
+    for name, model in (("party", Party), ("room", Room)):
         value = request.GET.get(name, "")
         if value.isascii() and value.isdigit() and len(value) < 12:
             qs = model.objects.filter(pk=int(value))
             if model is Room:
                 qs = qs.select_related("estate")
-            within = limits(request.user)
-            found[name] = (qs if within is None else qs.filter(within)).first()
+            found[name] = in_scope(qs, user=request.user).first()
     return found
 
 
@@ -64,6 +64,7 @@ def fast_entry(request: HttpRequest) -> HttpResponse:
     preset = _preset(request) if request.method == "GET" else {}
     form = FastEntryForm(request.POST or None,
                          initial={k: v.pk for k, v in preset.items() if v is not None})
+    limit_choices_to_scope(form, user=request.user)
     duplicates = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from owners.models import Estate, Party, Room
+from owners.selectors import scoped_get
 from portal.pagination import keyset_page
 
 from . import notices
@@ -98,17 +99,15 @@ def notices_for_place(request: HttpRequest) -> HttpResponse:
     estate's public area, as the desk chooses them at fast entry (htmx)."""
     if not request.user.has_perm("service_tickets.view_notice"):
         raise PermissionDenied
+    # The same scope as the room's and the person's pages: outside it, 404.
     room = estate = party = None
-    try:
-        if request.GET.get("room"):
-            room = Room.objects.select_related("estate").get(pk=int(request.GET["room"]))
-            estate = room.estate
-        elif request.GET.get("estate"):
-            estate = Estate.objects.get(pk=int(request.GET["estate"]))
-        if request.GET.get("party"):
-            party = Party.objects.get(pk=int(request.GET["party"]))
-    except (ValueError, Room.DoesNotExist, Estate.DoesNotExist, Party.DoesNotExist) as exc:
-        raise Http404 from exc
+    if request.GET.get("room"):
+        room = scoped_get(Room, user=request.user, pk=request.GET["room"])
+        estate = room.estate
+    elif request.GET.get("estate"):
+        estate = scoped_get(Estate, user=request.user, pk=request.GET["estate"])
+    if request.GET.get("party"):
+        party = scoped_get(Party, user=request.user, pk=request.GET["party"])
     found = [] if estate is None else list(notices.notices_for(
         estate_id=estate.pk, building_id=room.building_id if room else None))
     return render(request, "service_tickets/notices/for_entry.html", {
@@ -121,7 +120,7 @@ def notice_call(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("service_tickets.add_ticket"):
         raise PermissionDenied
     notice = _notice_or_404(pk)
-    form = NoticeCallForm(request.POST)
+    form = NoticeCallForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, _("The call was not recorded: the caller or room is unknown."))
         return redirect("tickets:fast_entry")

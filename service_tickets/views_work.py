@@ -329,8 +329,11 @@ def event_search(request: HttpRequest) -> HttpResponse:
     """Events across tickets by person, room, staff, kind and time, newest first."""
     if not request.user.has_perm("service_tickets.view_ticketevent"):
         raise PermissionDenied
-    form = EventSearchForm(request.GET or None)
+    form = EventSearchForm(request.GET or None, user=request.user)
     data = form.cleaned_data if form.is_valid() else {}
+    if {"party", "room_id"} & set(form.errors):
+        # A person or room the user may not see, as on their own pages.
+        raise Http404
     qs = event_list_for_user(user=request.user)
     people, rooms, narrowed = [], [], False
     if data.get("party"):

@@ -63,6 +63,11 @@ SCHEDULING_OWN = [
     "scheduling.delete_remindersetting",
 ]
 
+# Roles whose work (guard training, safety agreements) involves no owner, occupant or
+# room: they hold no right of the owners or tickets areas, so owners' personal data is
+# not theirs to list, search or pick (tests/staff/test_roles.py keeps this true).
+WITHOUT_RESIDENTS = {Role.SECURITY_SUPERVISOR, Role.SAFETY_OFFICER}
+
 # "app_label.codename" entries; "app_label.*" grants every permission of an app.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.FRONT_DESK: [

@@ -1,8 +1,12 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.urls import reverse
 
+from portal import dashboard, navigation, search
 from staff.choices import ROLE_GROUP_NAMES, Role
-from staff.roles import ROLE_PERMISSIONS, sync_role_permissions
+from staff.roles import ROLE_PERMISSIONS, WITHOUT_RESIDENTS, sync_role_permissions
+from tests.owners.factories import OwnershipFactory
+from tests.staff.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +65,46 @@ def test_front_desk_cannot_enter_admin(front_desk, login):
     response = login(front_desk).get("/admin/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+# --- roles that have no business with owners' personal data --------------------------------
+
+RESIDENT_AREAS = ("owners.", "service_tickets.")
+
+
+@pytest.mark.parametrize("role", sorted(WITHOUT_RESIDENTS))
+def test_security_and_safety_roles_hold_no_right_over_owners_rooms_or_tickets(role):
+    user = UserFactory(role=role)
+    assert not [entry for entry in ROLE_PERMISSIONS[role] if entry.startswith(RESIDENT_AREAS)]
+    assert not [perm for perm in user.get_all_permissions()
+                if perm.startswith(RESIDENT_AREAS)]
+
+
+@pytest.mark.parametrize("role", sorted(WITHOUT_RESIDENTS))
+@pytest.mark.parametrize("url", [
+    "owners:party_list", "owners:room_list", "owners:committee_list", "owners:export_list",
+    "owners:party_export", "owners:room_export", "tickets:events", "tickets:notices",
+    "party-list", "room-list", "estate-list", "building-list",
+    "occupancy-list", "ownership-list", "committee-list", "ticket-list"])
+def test_security_and_safety_roles_may_not_list_owners_or_rooms(login, role, url):
+    OwnershipFactory(party__name="欧阳娜娜")
+    response = login(UserFactory(role=role)).get(reverse(url))
+    assert response.status_code == 403
+    assert "欧阳娜娜" not in response.content.decode()
+
+
+@pytest.mark.parametrize("role", sorted(WITHOUT_RESIDENTS))
+def test_security_and_safety_roles_are_offered_no_owners_anywhere(login, role):
+    # given an owner and a member of the role
+    ownership = OwnershipFactory(party__name="欧阳娜娜")
+    user = UserFactory(role=role)
+    # then the menu, the dashboard and the search box offer nothing of the owners area
+    owner_urls = ("/owners/", "/tickets/")
+    assert not [item for item in navigation.items_for(user)
+                if reverse(item.url_name).startswith(owner_urls)]
+    assert not [figure for card in dashboard.cards_for(user) for figure in card.figures
+                if (figure.url or "").startswith(owner_urls)]
+    assert search.search(user=user, query="欧阳娜娜") == []
+    assert search.search(user=user, query=ownership.room.code) == []
+    page = login(user).get(reverse("portal:home")).content.decode()
+    assert 'href="/owners/' not in page
