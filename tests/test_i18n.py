@@ -188,3 +188,20 @@ def test_no_message_after_an_action_reads_action_then_done():
     machine_made = [msgid for msgid, _plural, msgstr, _fuzzy, _context in _entries(po)
                     if re.search(r"%\(action\)s\s*已完成", msgstr)]
     assert machine_made == []
+
+
+def test_model_date_times_say_time_and_model_dates_say_date():
+    # The admin's forms and columns are built from these names.
+    from django.apps import apps
+    from django.db import models
+
+    wrong = []
+    with translation.override("zh-hans"):
+        for model in apps.get_models():
+            for field in model._meta.concrete_fields:
+                name = str(field.verbose_name)
+                date_time = isinstance(field, models.DateTimeField)
+                date = isinstance(field, models.DateField) and not date_time
+                if (date_time and name.endswith("日期")) or (date and name.endswith("时间")):
+                    wrong.append(f"{model.__name__}.{field.name}: {name}")
+    assert wrong == []
