@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from uploads.choices import FileKind
 from uploads.forms import CheckedFileField
@@ -257,7 +258,7 @@ class ContactForm(forms.Form):
 
 class TemplateUploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
-    name = forms.CharField(label=_("Name"), max_length=100,
+    name = forms.CharField(label=pgettext_lazy("document template", "Name"), max_length=100,
                            help_text=_("The same name adds a new version"))
     file = CheckedFileField(label=_("Word template (.docx)"), kind=FileKind.DOCUMENT)
     notes = forms.CharField(label=_("Notes"), max_length=200, required=False)
@@ -271,9 +272,9 @@ class DocumentForm(forms.Form):
                                   required=False)
     amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=12, decimal_places=2,
                                 min_value=0, required=False)
-    start_date = forms.DateField(label=_("Starts"), required=False,
+    start_date = forms.DateField(label=_("Start date"), required=False,
                                  widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label=_("Ends"), required=False,
+    end_date = forms.DateField(label=_("End date"), required=False,
                                widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, party=None, **kwargs):

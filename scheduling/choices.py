@@ -20,6 +20,14 @@ class Response(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
+# What the invitee's buttons say: verbs, while the labels above name the answer given.
+RESPONSE_ACTIONS = {
+    Response.ACCEPTED: pgettext_lazy("invitation answer", "Accept"),
+    Response.TENTATIVE: pgettext_lazy("invitation answer", "Maybe"),
+    Response.DECLINED: pgettext_lazy("invitation answer", "Decline"),
+}
+
+
 class ConflictAction(models.TextChoices):
     WARN = "warn", _("Warn, and let the organiser confirm")
     BLOCK = "block", _("Refuse the booking")

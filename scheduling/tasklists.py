@@ -15,7 +15,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from audit.services import audit_record
 from inbox.services import notify
@@ -225,6 +225,6 @@ STATUS_ACTIONS = {
 STATUS_LABELS = {
     TaskStatus.OPEN: gettext_lazy("Back to to do"),
     TaskStatus.IN_PROGRESS: gettext_lazy("Start"),
-    TaskStatus.DONE: gettext_lazy("Done"),
+    TaskStatus.DONE: pgettext_lazy("task action", "Done"),
     TaskStatus.CANCELLED: gettext_lazy("Cancel"),
 }

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import calendar_cache, selectors, services
 from .calendar_cache import END_TS, START_TS
-from .choices import EventKind, Response
+from .choices import RESPONSE_ACTIONS, EventKind, Response
 from .forms_events import REPEAT_FIELDS, EventForm, MoveForm, Scope, TeamForm, event_initial
 from .models import Event
 from .templatetags.calendar_tags import ChipWriter
@@ -597,7 +597,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "place": occurrence.place if occurrence else event.place,
         "is_organizer": event.organizer_id == request.user.pk,
         "may_edit": may_edit(request.user, event),
-        "responses": [(value, label) for value, label in Response.choices
+        "responses": [(value, RESPONSE_ACTIONS[value]) for value in Response.values
                       if value != Response.PENDING],
         "cancelled": event.cancelled_at is not None,
         "at": occurrence.original_start.isoformat() if occurrence else "",

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from owners.forms import limit_choices_to_scope
 from owners.models import Building, Estate, Party, Room
@@ -36,9 +37,10 @@ class NoticeForm(forms.Form):
         label=_("Buildings"), required=False, queryset=Building.objects.none(),
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         help_text=_("None ticked: the whole estate"))
-    starts_at = forms.DateTimeField(label=_("From"), widget=_LocalDateTimeInput(),
+    starts_at = forms.DateTimeField(label=pgettext_lazy("notice", "From"),
+                                    widget=_LocalDateTimeInput(),
                                     input_formats=[DATETIME_FORMAT])
-    ends_at = forms.DateTimeField(label=_("Until"), required=False,
+    ends_at = forms.DateTimeField(label=pgettext_lazy("notice", "Until"), required=False,
                                   widget=_LocalDateTimeInput(),
                                   input_formats=[DATETIME_FORMAT],
                                   help_text=_("Empty: until withdrawn"))

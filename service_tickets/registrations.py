@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from owners import panels, timeline
 from portal import dashboard, navigation, scopes, search
@@ -75,7 +76,7 @@ def _card(user) -> dashboard.Card | None:
     satisfied = share(satisfaction["satisfied"], satisfaction["reached"])
     overall = one_decimal(satisfaction["overall"])
     return dashboard.Card(title=_("Service tickets"), icon="tools", order=50, figures=[
-        dashboard.Figure(label=_("Open"), value=figures["open"], url=url),
+        dashboard.Figure(label=pgettext_lazy("tickets", "Open"), value=figures["open"], url=url),
         *[dashboard.Figure(label=Status(status).label, value=figures[status],
                            url=f"{url}?status={status}") for status in OPEN_STATUSES],
         dashboard.Figure(label=_("Overdue"), value=figures["overdue"],

@@ -4,6 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from . import services, views_followup, views_work
@@ -88,6 +89,28 @@ def _detail_page(request: HttpRequest, ticket: Ticket, *, failed: dict | None = 
     }, status=status)
 
 
+# What the desk reads after each action: what now holds, not "<action> done".
+_ACTION_DONE = {
+    Action.DISPATCH: gettext_lazy("%(number)s dispatched to %(name)s."),
+    Action.GRAB: gettext_lazy("You took %(number)s from the pool."),
+    Action.ACCEPT: gettext_lazy("%(number)s accepted."),
+    Action.DECLINE: gettext_lazy("%(number)s declined: it goes back for dispatch."),
+    Action.START: gettext_lazy("%(number)s: work started."),
+    Action.HOLD: gettext_lazy("%(number)s put on hold."),
+    Action.RESUME: gettext_lazy("%(number)s: work resumed."),
+    Action.COMPLETE: gettext_lazy("%(number)s completed."),
+    Action.CLOSE: gettext_lazy("%(number)s closed."),
+    Action.REOPEN: gettext_lazy("%(number)s reopened for rework."),
+    Action.CANCEL: gettext_lazy("%(number)s cancelled."),
+}
+
+
+def action_done_message(ticket: Ticket, action: str) -> str:
+    """The confirmation shown once ``action`` has moved ``ticket``."""
+    assignee = ticket.assignee.display_name if ticket.assignee_id else ""
+    return _ACTION_DONE[action] % {"number": ticket.number, "name": assignee}
+
+
 @require_POST
 def ticket_act_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     ticket = _ticket_for(request, pk)
@@ -101,15 +124,14 @@ def ticket_act_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             "errors": " ".join(e for errs in form.errors.values() for e in errs)})
         return _detail_page(request, _ticket_for(request, pk), failed=failed, status=400)
     try:
-        services.ticket_act(ticket_id=ticket.pk, action=action, by=request.user,
-                            note=form.cleaned_data["note"], to=form.cleaned_data["to"],
-                            expected_version=form.cleaned_data["version"])
+        ticket = services.ticket_act(ticket_id=ticket.pk, action=action, by=request.user,
+                                     note=form.cleaned_data["note"], to=form.cleaned_data["to"],
+                                     expected_version=form.cleaned_data["version"])
     except (ValidationError, PermissionDenied) as exc:
         text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         messages.error(request, text)
         return _detail_page(request, _ticket_for(request, pk), failed=failed,
                             status=403 if isinstance(exc, PermissionDenied) else 409)
     else:
-        messages.success(request, _("%(number)s: %(action)s done.") % {
-            "number": ticket.number, "action": Action(action).label})
+        messages.success(request, action_done_message(ticket, action))
     return redirect("tickets:detail", pk=ticket.pk)

@@ -228,7 +228,8 @@ def ticket_team_dispatch_view(request: HttpRequest, pk: int) -> HttpResponse:
 
     return _form_page(request, ticket, form=form, name="work_team",
                       title=gettext_lazy("Dispatch to a team"), run=run,
-                      done=lambda: _("%(number)s dispatched.") % {"number": ticket.number})
+                      done=lambda: _("%(number)s dispatched to %(name)s.") % {
+                          "number": ticket.number, "name": form.cleaned_data["to"].display_name})
 
 
 def _require_work(request: HttpRequest, ticket: Ticket, *, or_perm: str = "") -> None:

@@ -48,6 +48,8 @@ class StaffChangeForm(BaseUserChangeForm):
     class Meta(BaseUserChangeForm.Meta):
         model = User
         fields = "__all__"
+        # Django's own label says 日期 for what is a date and time.
+        labels = {"date_joined": _("date joined")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

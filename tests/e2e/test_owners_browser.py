@@ -28,7 +28,7 @@ def test_front_desk_finds_an_owner_by_phone_tail_and_adds_a_family_member(
     expect(page.get_by_role("link", name="3-2-1201")).to_be_visible()
 
     household = page.get_by_test_id(f"household-form-{room.pk}")
-    page.get_by_text("添加家庭成员/住户").first.click()
+    page.get_by_text("添加住户").first.click()
     household.get_by_label("姓名").fill("刘小明")
     household.get_by_label("具体关系").fill("子女")
     household.get_by_label("手机").fill("139 0000 1111")

@@ -70,7 +70,7 @@ def test_a_dispatcher_books_a_meeting_over_a_conflict_drags_it_and_the_colleague
     # Colleagues are found by typing: ↓ and Enter pick 王丽娜; Enter before the results
     # arrive takes the first match (李师傅) and does not submit the form.
     attendees = page.locator("#id_attendees_search")
-    expect(page.get_by_label("参加人")).to_have_id("id_attendees_search")
+    expect(page.get_by_label("参加人", exact=True)).to_have_id("id_attendees_search")
     expect(page.locator("#id_attendees")).to_be_hidden()
     attendees.press_sequentially("王丽")
     match = page.get_by_test_id("picker-option").filter(has_text="王丽娜")

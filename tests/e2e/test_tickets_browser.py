@@ -48,7 +48,7 @@ def test_desk_logs_from_a_phone_tail_and_service_staff_finish_on_a_phone(
     sign_in(phone, live_server, "tech-a", password)
     phone.goto(f"{live_server.url}/tickets/my/")
     card = phone.get_by_test_id("my-ticket").filter(has_text=ticket.number)
-    card.get_by_role("link", name="打开工单").click()
+    card.get_by_role("link", name="查看工单").click()
     for action, label in [("accept", "接单"), ("start", "开始处理"), ("complete", "完成")]:
         phone.get_by_test_id(f"act-{action}").get_by_role("button", name=label).click()
         phone.wait_for_load_state("load")

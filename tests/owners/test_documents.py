@@ -117,3 +117,19 @@ def test_templates_page_is_for_managers_to_upload(manager, front_desk, login):
     assert DocumentTemplate.objects.get().name == "物业服务合同"
     page = login(manager).get(reverse("owners:template_list")).content.decode()
     assert "{{ owner.name }}" in page
+
+
+def test_a_template_has_a_name_and_a_document_has_dates(manager, login):
+    # given a manager on the templates page and the form for a new document
+    client = login(manager)
+    page = client.get(reverse("owners:template_list")).content.decode()
+    # then a template's name is 名称 (姓名 is a person's), and a document's dates say 日期
+    assert '<th scope="col">名称</th>' in page and '<th scope="col">姓名</th>' not in page
+    from django.utils import translation
+
+    from owners.forms import DocumentForm, TemplateUploadForm
+
+    with translation.override("zh-hans"):
+        assert str(TemplateUploadForm.base_fields["name"].label) == "名称"
+        assert [str(DocumentForm.base_fields[name].label)
+                for name in ("start_date", "end_date")] == ["开始日期", "结束日期"]

@@ -40,7 +40,7 @@ GOOD = [
 def test_template_has_the_columns_and_chinese_instructions():
     book = load_workbook(io.BytesIO(template_workbook()))
     titles = [c.value for c in book.worksheets[0][1]][:4]
-    assert titles == ["小区/项目 *", "楼栋 *", "单元", "房号 *"]
+    assert titles == ["项目 *", "楼栋 *", "单元", "房号 *"]
     assert "如何填写" in book.worksheets[1]["A1"].value
 
 

@@ -298,7 +298,7 @@ def test_a_new_owner_is_added_and_the_seller_recorded_as_gone(front_desk, login)
     client.post(reverse("owners:tenure_end", args=["ownership", ownership.pk]),
                 {"end_date": "2026-11-01"})
     html = client.get(reverse("owners:room_detail", args=[room.pk])).content.decode()
-    current, past = html.split("历史业主与住户")
+    current, past = html.split("历史业主与使用人")
     assert "买方" in current and "卖方" in past
     from owners.models import Ownership
 
@@ -353,3 +353,14 @@ def test_filtered_lists_cost_the_same_with_more_buildings(front_desk, login,
         BuildingFactory.create_batch(5, estate=estate)
         with django_assert_max_num_queries(len(few.captured_queries)):
             client.get(reverse(name), {"estate": estate.pk})
+
+
+def test_the_button_that_ends_an_occupancy_says_move_out(front_desk, login):
+    # given a family member living in a room
+    occupancy = OccupancyFactory(party__name="刘小明")
+    # when the desk opens the room
+    html = login(front_desk).get(reverse("owners:room_detail", args=[occupancy.room.pk])
+                                 ).content.decode()
+    # then the control is the verb 迁出; 已迁出 is a state, not something to press
+    assert '<summary class="small">迁出</summary>' in html
+    assert '<summary class="small">已迁出</summary>' not in html

@@ -464,3 +464,16 @@ def test_the_event_page_lists_outside_participants_to_those_who_may_see_owners(l
                               event_until=event.series_end)
     page = login(no_owners).get(url).content.decode()
     assert "赵业主" not in page
+
+
+def test_the_answer_buttons_are_verbs_while_the_attendee_list_shows_answers(login, team):
+    # given 李师傅 declined and 王丽娜 has not answered yet
+    event = book(team["dispatcher"], f"{MONDAY} 09:00", title="周例会",
+                 attendees=[team["desk"], (team["tech"], "declined")])
+    # when 王丽娜 opens the event
+    page = login(team["desk"]).get(reverse("scheduling:event_detail", args=[event.pk])
+                                   ).content.decode()
+    # then her buttons say what to do, and 李师傅's line says what he did
+    buttons = dict(re.findall(r'data-testid="respond-(\w+)">([^<]+)</button>', page))
+    assert buttons == {"accepted": "接受", "tentative": "待定", "declined": "拒绝"}
+    assert re.search(r'text-bg-danger">已拒绝</span>', page)

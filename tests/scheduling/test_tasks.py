@@ -1,6 +1,7 @@
 """Tasks (任务): given by anyone to a colleague, seen only by the two of them; status changes
 are versioned, giving notifies, overdue ones are listed from their index."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -366,3 +367,16 @@ def test_the_assigner_sees_the_links_and_may_remove_one(boss, worker, ticket, lo
     assert response.status_code == 302
     task.refresh_from_db()
     assert task.room is None and task.party == ticket.party and task.ticket == ticket
+
+
+def test_the_quick_buttons_are_verbs_and_the_status_a_state(boss, worker, login):
+    # given a task in progress
+    task = give(boss, worker)
+    tasklists.task_set_status(task=task, by=worker, status="in_progress", expected_version=1)
+    # when its assignee opens it
+    page = login(worker).get(reverse("scheduling:task_detail", args=[task.pk])
+                             ).content.decode()
+    # then the button that finishes it says 完成, not the state 已完成
+    buttons = dict(re.findall(r'data-status="(\w+)">([^<]+)</button>', page))
+    assert buttons["done"] == "完成" and buttons["cancelled"] == "取消"
+    assert "处理中" in page

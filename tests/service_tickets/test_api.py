@@ -23,7 +23,7 @@ def test_a_ticket_needs_a_place(world, login):
         "type": "repair", "source": "phone", "category": world["category"].pk,
         "description": "x"}, content_type="application/json")
     assert response.status_code == 400
-    assert "小区" in str(response.json())
+    assert "公共区域所在的项目" in str(response.json())
 
 
 def test_actions_follow_the_table_and_explain_refusals(world, login):

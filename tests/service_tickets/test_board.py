@@ -113,9 +113,9 @@ def test_a_column_counts_up_to_its_cap_then_says_more(world, login, monkeypatch)
     assert (columns["new"]["count"], columns["new"]["capped"]) == (3, True)
     assert (columns["in_progress"]["count"], columns["in_progress"]["capped"]) == (1, False)
     html = response.content.decode()
-    assert 'data-testid="count-new" title="多于 3">3+<' in html
+    assert 'data-testid="count-new" title="超过 3">3+<' in html
     assert 'data-testid="count-in_progress">1<' in html
-    assert "多于 3 个，请在列表中查看…" in html
+    assert "超过 3 张，请在列表中查看…" in html
 
 
 def test_overdue_cards_are_red_at_risk_amber_and_held_ones_neither(world, login):

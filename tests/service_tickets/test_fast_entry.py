@@ -183,7 +183,7 @@ def test_the_lookup_lists_the_callers_open_tickets_with_links(world, login):
     assert reverse("tickets:detail", args=[repair.pk]) in html
     assert repair.number in html and closed.number not in html
     assert "漏水" in html and "待派单" in html
-    assert "1 个进行中的工单" in html
+    assert "1 张未结工单" in html
 
 
 def test_the_lookup_shows_the_newest_three_and_counts_the_rest(world, login):

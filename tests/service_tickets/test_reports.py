@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import gettext as _t
+from django.utils.translation import pgettext
 
 from service_tickets.choices import QUALITY_DIMENSIONS, Status
 from service_tickets.followups import duration_text, month_bounds, quality_report
@@ -258,7 +259,7 @@ def _figures(user) -> dict:
 def test_the_dashboard_card_counts_by_state_and_today(world, today):
     with time_machine.travel(at(NOW), tick=False):
         values = _figures(world["desk"])
-    assert values[_t("Open")] == 7
+    assert values[pgettext("tickets", "Open")] == 7
     assert [values[str(s.label)] for s in (Status.NEW, Status.DISPATCHED, Status.ACCEPTED,
                                            Status.IN_PROGRESS, Status.ON_HOLD,
                                            Status.REOPENED)] == [2, 1, 1, 1, 1, 1]
@@ -275,7 +276,7 @@ def test_the_dashboard_card_counts_by_state_and_today(world, today):
 def test_the_dashboard_card_keeps_to_the_technicians_territory(world, today):
     with time_machine.travel(at(NOW), tick=False):
         values = _figures(world["tech"])
-    assert values[_t("Open")] == 6 and values[str(Status.NEW.label)] == 1
+    assert values[pgettext("tickets", "Open")] == 6 and values[str(Status.NEW.label)] == 1
     assert values[_t("Logged today")] == 1
     assert values[_t("Satisfaction this month")] == "4.0 / 5"
     assert values[_t("Satisfied this month")] == "50.0%"
@@ -285,7 +286,7 @@ def test_the_dashboard_card_with_nothing_yet(world, login):
     with time_machine.travel(at(NOW), tick=False):
         values = _figures(world["desk"])
         home = login(world["desk"]).get(reverse("portal:home"))
-    assert values[_t("Open")] == 0
+    assert values[pgettext("tickets", "Open")] == 0
     assert values[_t("Satisfaction this month")] == "—"
     assert values[_t("Average time to accept this month")] == "—"
     assert home.status_code == 200

@@ -58,7 +58,9 @@ def test_actions_from_the_page_and_refusals_in_chinese(world, login):
     client = login(world["dispatcher"])
     url = reverse("tickets:act", args=[ticket.pk, "dispatch"])
     page = client.post(url, {"to": world["tech"].pk, "version": 1}, follow=True)
-    assert "派单 已完成" in page.content.decode() or "派单" in page.content.decode()
+    dispatched = Ticket.objects.get(pk=ticket.pk)
+    assert f"{dispatched.number} 已派单给 {world['tech'].display_name}。" in page.content.decode()
+    assert "派单 已完成" not in page.content.decode()
     assert Ticket.objects.get(pk=ticket.pk).status == "dispatched"
     again = client.post(url, {"to": world["tech"].pk, "version": 1}, follow=True)
     assert again.status_code == 409 and "其他人刚刚修改" in again.content.decode()
@@ -113,7 +115,7 @@ def test_lookup_finds_the_caller_by_phone_tail_with_rooms_and_open_tickets(world
     new_ticket(world)
     html = login(world["desk"]).get(reverse("tickets:lookup"), {"q": "5678"}).content.decode()
     assert world["party"].name in html and world["room"].code in html
-    assert "1 个进行中的工单" in html
+    assert "1 张未结工单" in html
 
 
 def test_dashboard_counts_open_and_waiting_tickets(world, login):
@@ -121,7 +123,7 @@ def test_dashboard_counts_open_and_waiting_tickets(world, login):
     response = login(world["desk"]).get(reverse("portal:home"))
     [card] = [c for c in response.context["cards"] if str(c.title) == "工单"]
     values = {str(f.label): f.value for f in card.figures}
-    assert values["进行中"] == 1 and values["待派单"] == 1
+    assert values["未结"] == 1 and values["待派单"] == 1
 
 
 def test_history_reads_in_words_not_codes(world, login):
@@ -149,3 +151,21 @@ def test_owner_timelines_show_tickets_only_to_those_who_may_see_them(world, clie
     client.force_login(world["tech"])
     page = client.get(reverse("owners:party_detail", args=[world["party"].pk]))
     assert page.status_code == 200 and ticket.number in page.content.decode()
+
+
+def test_each_action_is_confirmed_by_what_now_holds(world, login):
+    # given a ticket dispatched to the technician
+    ticket = new_ticket(world)
+    login(world["dispatcher"]).post(reverse("tickets:act", args=[ticket.pk, "dispatch"]),
+                                    {"to": world["tech"].pk, "version": 1})
+    tech = login(world["tech"])
+    confirmations = []
+    # when the technician accepts it, starts work and completes it
+    for version, action in enumerate(["accept", "start", "complete"], start=2):
+        page = tech.post(reverse("tickets:act", args=[ticket.pk, action]),
+                         {"version": version}, follow=True)
+        confirmations.append([str(m) for m in page.context["messages"]])
+    # then each message says what is now the case, never "<action> 已完成"
+    number = Ticket.objects.get(pk=ticket.pk).number
+    assert confirmations == [[f"{number} 已接单。"], [f"{number} 已开始处理。"],
+                             [f"{number} 已完成。"]]
