@@ -90,3 +90,17 @@ def test_the_page_and_the_api_cost_the_same_with_3_or_30_messages(front_desk, lo
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(reverse(url))
     assert response.content.decode().count("Done, awaiting follow-up") == 30
+
+
+def test_a_request_signed_with_a_token_reads_in_the_token_holders_language(front_desk):
+    # given a person who reads English and a message the system wrote for them
+    from django.test import Client
+    from rest_framework.authtoken.models import Token
+
+    export_ready(speaking(front_desk, "en"), rows=5)
+    token = Token.objects.create(user=front_desk)
+    # when: no session, no cookie, only the token
+    response = Client().get(reverse("notification-list"), HTTP_AUTHORIZATION=f"Token {token}")
+    # then
+    assert response.json()["results"][0]["title"] == "Your ticket export is ready"
+    assert response["Content-Language"] == "en"
