@@ -160,3 +160,28 @@ def test_the_event_search_costs_the_same_with_3_or_30_system_events(world, login
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(EVENTS)
     assert response.content.decode().count("Dispatched automatically") >= 10
+
+
+def test_the_system_reason_is_mailed_in_the_recipients_language(world, smtp_server):
+    # given: an English-reading lead named by the level-1 rule
+    from service_tickets.escalation import escalation_notify
+    from service_tickets.models import EscalationRule
+    from tests.staff.factories import UserFactory
+
+    lead = UserFactory(username="lead", email="lead@example.com", language="en")
+    rule = EscalationRule.objects.create(name="未接单-班长", trigger="not_accepted", level=1)
+    rule.recipients.add(lead)
+    ticket = new_ticket(world)
+    escalation = escalate_by_hand(ticket_id=ticket.pk, by=None, reason=message(gettext_noop(
+        "The owner is unsatisfied again after rework (reopened %(count)s times)"), count=2))
+    # when
+    assert escalation_notify(escalation_id=escalation.pk) == 1
+    # then: the mail and the inbox read in English
+    mail = smtp_server.messages[0].get_payload()[0].get_payload(decode=True).decode()
+    reason = "The owner is unsatisfied again after rework (reopened 2 times)"
+    assert reason in mail and "返工" not in mail
+    inbox = Notification.objects.get(recipient=lead)
+    with override("en"):
+        assert inbox.body_text == reason
+    with override("zh-hans"):
+        assert inbox.body_text == "返工后业主仍不满意（已返工 2 次）"
