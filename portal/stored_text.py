@@ -158,6 +158,11 @@ def _pattern_in(language: str, msgid: str) -> re.Pattern | None:
         return _pattern(gettext(msgid))
 
 
+@lru_cache(maxsize=256)
+def _pattern_frozen(template: str) -> re.Pattern | None:
+    return _pattern(template) if template else None
+
+
 def _pattern(template: str) -> re.Pattern | None:
     parts, names, at = [], set(), 0
     for found in _PLACEHOLDER.finditer(template):
@@ -173,17 +178,21 @@ def _pattern(template: str) -> re.Pattern | None:
         return None
 
 
-def recognise(old: str, candidates: dict[str, dict], *, languages=("zh-hans", "en")
-              ) -> Message | None:
+def recognise(old: str, candidates: dict[str, dict], *, languages=("zh-hans", "en"),
+              written: dict[str, str] | None = None) -> Message | None:
     """The message among ``candidates`` (msgid -> {argument: Choices class, for arguments
     that were choice labels}) whose rendering in one of ``languages`` reads ``old``, with
-    the arguments read back from it; None when none does. Labels that match no choice stay
-    plain text."""
+    the arguments read back from it; None when none does. ``written`` gives, per msgid, the
+    translation the rows were written with, should the catalogue have been reworded since.
+    Labels that match no choice stay plain text."""
     if not old:
         return None
-    for language in languages:
+    tries = [(lambda msgid: _pattern_frozen((written or {}).get(msgid, "")))]
+    tries += [(lambda msgid, language=language: _pattern_in(language, msgid))
+              for language in languages]
+    for pattern_of in tries:
         for msgid, kinds in candidates.items():
-            pattern = _pattern_in(language, msgid)
+            pattern = pattern_of(msgid)
             found = pattern.fullmatch(old) if pattern else None
             if found is None:
                 continue
@@ -207,7 +216,8 @@ def _labels(choices: type[Choices]) -> dict[str, object]:
 
 
 def restore_messages(model, *, text_field: str, message_field: str, candidates: dict,
-                     where=None, batch: int = 2000) -> int:
+                     where=None, written: dict[str, str] | None = None,
+                     batch: int = 2000) -> int:
     """For data migrations: give the rows of ``model`` (a migration's historical model)
     that have no message yet the one among ``candidates`` (as for ``recognise``) their
     ``text_field`` reads as, limited to the rows ``where`` (a Q) selects; rows read as none
@@ -217,7 +227,7 @@ def restore_messages(model, *, text_field: str, message_field: str, candidates: 
         qs = qs.filter(where)
     pending, done = [], 0
     for row in qs.only("pk", text_field).order_by("pk").iterator(chunk_size=batch):
-        found = recognise(getattr(row, text_field), candidates)
+        found = recognise(getattr(row, text_field), candidates, written=written)
         if found is None:
             continue
         setattr(row, message_field, found)

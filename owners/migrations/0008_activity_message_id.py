@@ -15,6 +15,14 @@ TITLES = {
     "owners.document": {"%(kind)s %(number)s: %(title)s": {"kind": "document"}},
 }
 
+# The Chinese these rows were written in (the catalogue may be reworded later).
+CHINESE = {
+    'Became an owner of %(room)s': '成为 %(room)s 的业主',
+    '%(name)s (%(relation)s) added to %(room)s': '%(name)s（%(relation)s）登记入住 %(room)s',
+    '%(name)s left %(room)s': '%(name)s 迁出 %(room)s',
+    '%(kind)s %(number)s: %(title)s': '%(kind)s %(number)s：%(title)s',
+}
+
 
 def restore_titles(apps, schema_editor):
     """Old entries get the message id their title reads as; others keep their title."""
@@ -26,7 +34,7 @@ def restore_titles(apps, schema_editor):
     activity = apps.get_model("owners", "Activity")
     for source, candidates in TITLES.items():
         restore_messages(activity, text_field="title", message_field="message",
-                         where=Q(source=source),
+                         where=Q(source=source), written=CHINESE,
                          candidates={msgid: {arg: kinds[kind] for arg, kind in args.items()}
                                      for msgid, args in candidates.items()})
 

@@ -17,22 +17,39 @@ INBOX = {
     "task-assigned:": ({"%(name)s gave you a task: %(title)s": {}}, {}),
 }
 
+# The Chinese these rows were written in (the catalogue may be reworded later).
+CHINESE = {
+    '%(kind)s: %(title)s (%(when)s)': '%(kind)s：%(title)s（%(when)s）',
+    '%(event)s — cancelled': '%(event)s — 已取消',
+    'private': '私人',
+    '%(name)s invited you: %(title)s': '%(name)s 邀请您：%(title)s',
+    '%(when)s, %(place)s': '%(when)s，%(place)s',
+    'Event changed: %(title)s': '日程变更：%(title)s',
+    'Event cancelled: %(title)s': '日程取消：%(title)s',
+    '%(name)s answered “%(answer)s”: %(title)s': '%(name)s 答复“%(answer)s”：%(title)s',
+    'Reminder: %(title)s at %(time)s': '提醒：%(time)s %(title)s',
+    'Task due at %(time)s: %(title)s': '任务 %(time)s 到期：%(title)s',
+    '%(name)s gave you a task: %(title)s': '%(name)s 给您布置了任务：%(title)s',
+}
+
 
 def _event_title(old, kinds):
     from django.utils.translation import gettext, override
 
     from portal.stored_text import message, recognise
 
-    cancelled = recognise(old, {CANCELLED: {}})
+    cancelled = recognise(old, {CANCELLED: {}}, written=CHINESE)
     inner = recognise(cancelled["args"]["event"] if cancelled else old,
-                      {EVENT_TITLE: {"kind": kinds}})
+                      {EVENT_TITLE: {"kind": kinds}}, written=CHINESE)
     if inner is None:
         return None
     title = inner["args"]["title"]
-    for language in ("zh-hans", "en"):
-        with override(language):
-            if title == gettext(PRIVATE):
-                inner["args"]["title"] = message(PRIVATE)
+    with override("en"):
+        private = {CHINESE[PRIVATE], gettext(PRIVATE)}
+    with override("zh-hans"):
+        private.add(gettext(PRIVATE))
+    if title in private:
+        inner["args"]["title"] = message(PRIVATE)
     return message(CANCELLED, event=inner) if cancelled else inner
 
 
@@ -56,10 +73,11 @@ def restore_messages_of_old_rows(apps, schema_editor):
         restore_messages(notification, text_field="title", message_field="title_message",
                          where=Q(source__startswith=prefix),
                          candidates={msgid: {arg: Response for arg in args}
-                                     for msgid, args in titles.items()})
+                                     for msgid, args in titles.items()}, written=CHINESE)
         if bodies:
             restore_messages(notification, text_field="body", message_field="body_message",
-                             where=Q(source__startswith=prefix), candidates=bodies)
+                             where=Q(source__startswith=prefix), candidates=bodies,
+                             written=CHINESE)
 
 
 class Migration(migrations.Migration):

@@ -38,6 +38,31 @@ INBOX = {
         {"%(rows)s tickets; the link downloads the Excel file.": {}}),
 }
 
+# The Chinese these rows were written in (the catalogue may be reworded later).
+CHINESE = {
+    'Level %(level)s by hand: %(reason)s': '人工升级至第 %(level)s 级：%(reason)s',
+    'Level %(level)s: %(trigger)s': '第 %(level)s 级升级：%(trigger)s',
+    'Dispatched automatically (%(mode)s)': '自动派单（%(mode)s）',
+    'Closed after a satisfied follow-up': '回访满意后关闭',
+    'Unsatisfied follow-up: %(comments)s': '回访不满意：%(comments)s',
+    'Helpers: %(helpers)s; watchers: %(watchers)s': '协办人：%(helpers)s；关注人：%(watchers)s',
+    'Labour: %(minutes)s minutes': '工时：%(minutes)s 分钟',
+    'Reply given to the complainant': '已答复投诉人',
+    'Complaint details updated': '投诉处理信息已更新',
+    'Territory re-drawn: %(old)s → %(new)s': '片区调整：%(old)s → %(new)s',
+    "Owner's own rating: %(rating)s/5": '业主自评：%(rating)s/5',
+    '%(outcome)s · %(method)s · %(comments)s': '%(outcome)s · %(method)s · %(comments)s',
+    '%(outcome)s · %(method)s': '%(outcome)s · %(method)s',
+    'The owner is unsatisfied again after rework (reopened %(count)s times)': '返工后业主仍不满意（已返工 %(count)s 次）',
+    '%(type)s %(number)s: %(text)s (%(status)s)': '%(type)s %(number)s：%(text)s（%(status)s）',
+    'Asked about the notice “%(title)s”': '咨询通知“%(title)s”',
+    '%(number)s dispatched to you': '%(number)s 已派给您',
+    '%(number)s chased by the owner (%(count)s×)': '%(number)s 业主催单（第 %(count)s 次）',
+    '%(number)s escalated to level %(level)s': '%(number)s 已升级至第 %(level)s 级',
+    'Your ticket export is ready': '您的工单导出已完成',
+    '%(rows)s tickets; the link downloads the Excel file.': '共 %(rows)s 张工单；点击链接下载 Excel 文件。',
+}
+
 
 def _kinds(candidates, choices):
     return {msgid: {arg: choices[kind] for arg, kind in args.items()}
@@ -65,21 +90,24 @@ def restore_messages_of_old_rows(apps, schema_editor):
     event = apps.get_model("service_tickets", "TicketEvent")
     for where, candidates in EVENTS:
         restore_messages(event, text_field="note", message_field="message", where=where,
-                         candidates=_kinds(candidates, choices))
+                         candidates=_kinds(candidates, choices), written=CHINESE)
     restore_messages(apps.get_model("service_tickets", "Escalation"), text_field="reason",
                      message_field="reason_message", where=Q(raised_by__isnull=True),
-                     candidates=REASONS)
+                     candidates=REASONS, written=CHINESE)
     activity = apps.get_model("owners", "Activity")
     for source, candidates in TIMELINE.items():
         restore_messages(activity, text_field="title", message_field="message",
-                         where=Q(source=source), candidates=_kinds(candidates, choices))
+                         where=Q(source=source), candidates=_kinds(candidates, choices),
+                         written=CHINESE)
     notification = apps.get_model("inbox", "Notification")
     for prefix, (titles, bodies) in INBOX.items():
         restore_messages(notification, text_field="title", message_field="title_message",
-                         where=Q(source__startswith=prefix), candidates=titles)
+                         where=Q(source__startswith=prefix), candidates=titles,
+                         written=CHINESE)
         if bodies:
             restore_messages(notification, text_field="body", message_field="body_message",
-                             where=Q(source__startswith=prefix), candidates=bodies)
+                             where=Q(source__startswith=prefix), candidates=bodies,
+                             written=CHINESE)
     # An escalation's message body was the rule's trigger, a label on its own.
     labels = {}
     for language in ("en", "zh-hans"):

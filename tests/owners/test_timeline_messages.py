@@ -64,3 +64,28 @@ def test_the_owner_page_costs_the_same_with_3_or_30_system_entries(front_desk, l
     with django_assert_num_queries(len(few.captured_queries)):
         html = client.get(page).content.decode()
     assert html.count("(Family member) added to") >= 15
+
+
+def test_old_household_entries_are_read_back_into_message_ids():
+    # given: entries written in Chinese before ids were kept
+    from importlib import import_module
+
+    from django.db.migrations.executor import MigrationExecutor
+    from django.utils.translation import override
+
+    party = PartyFactory()
+    became = Activity.objects.create(party=party, kind="household", source="owners.ownership",
+                                     occurred_at=party.created_at, title="成为 3-2-1201 的业主")
+    moved = Activity.objects.create(party=party, kind="household", source="owners.occupancy",
+                                    occurred_at=party.created_at,
+                                    title="王芳（租户）登记入住 3-2-1201")
+    # when
+    state = MigrationExecutor(connection).loader.project_state(
+        ("owners", "0008_activity_message_id")).apps
+    import_module("owners.migrations.0008_activity_message_id").restore_titles(state, None)
+    # then
+    became.refresh_from_db()
+    moved.refresh_from_db()
+    with override("en"):
+        assert became.title_text == "Became an owner of 3-2-1201"
+        assert moved.title_text == "王芳 (Tenant) added to 3-2-1201"

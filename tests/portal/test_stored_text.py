@@ -85,3 +85,15 @@ def test_old_chinese_or_english_text_is_read_back_as_its_message():
                      {"Closed after a satisfied follow-up": {}}) == message(
         "Closed after a satisfied follow-up")
     assert recognise("业主说了别的", candidates) is None
+
+
+def test_text_written_with_an_older_wording_is_still_read_back():
+    # given: the catalogue was reworded after the row was written
+    msgid = "Unsatisfied follow-up: %(comments)s"
+    old = "回访结果不满意，原因：水管还漏"
+    assert recognise(old, {msgid: {}}) is None
+    # when the migration names the wording of the time
+    found = recognise(old, {msgid: {}}, written={msgid: "回访结果不满意，原因：%(comments)s"})
+    # then
+    assert found == message(msgid, comments="水管还漏")
+    assert text_in("en", found) == "Unsatisfied follow-up: 水管还漏"
