@@ -24,10 +24,14 @@ class ReadFilter(admin.SimpleListFilter):
 class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: messages are written by the areas that send them, never by hand."""
 
-    list_display = ["created_at", "recipient", "title", "source", "read_at"]
+    list_display = ["created_at", "recipient", "title_text", "source", "read_at"]
     list_filter = [ReadFilter, "created_at"]
     search_fields = ["title", "source", "recipient__username", "recipient__full_name"]
     list_select_related = ["recipient"]
     show_full_result_count = False
     paginator = CappedCountPaginator
     readonly_fields = [f.name for f in Notification._meta.fields]
+
+    @admin.display(description=_("title"), ordering="title")
+    def title_text(self, obj: Notification) -> str:
+        return obj.title_text

@@ -16,6 +16,9 @@ from .services import mark_read
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    # What the system said is rendered in the language of the request.
+    title = serializers.CharField(source="title_text", read_only=True)
+    body = serializers.CharField(source="body_text", read_only=True)
     is_read = serializers.SerializerMethodField()
 
     class Meta:

@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.stored_text import text
+
 
 class Notification(models.Model):
     """A message for one staff member in their in-app inbox (unread count in the top bar)."""
@@ -11,6 +13,11 @@ class Notification(models.Model):
                                   on_delete=models.CASCADE, related_name="notifications")
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
+    # What the system said, as message ids rendered in the reader's language
+    # (portal.stored_text); title and body keep the text in the recipient's language at
+    # the time, shown for messages written before ids were kept.
+    title_message = models.JSONField(_("title (message id)"), null=True, blank=True)
+    body_message = models.JSONField(_("message (message id)"), null=True, blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     # What the message is about, so one event notifies a person once (e.g. "escalation:12").
     source = models.CharField(_("source"), max_length=80, blank=True)
@@ -33,4 +40,12 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.title_text
+
+    @property
+    def title_text(self) -> str:
+        return text(self.title_message, self.title)
+
+    @property
+    def body_text(self) -> str:
+        return text(self.body_message, self.body)

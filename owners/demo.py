@@ -5,7 +5,10 @@ import random
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from faker import Faker
+
+from portal.stored_text import message
 
 from . import identity
 from .choices import ActivityKind, EstateKind, Gender, IdType, OccupantRelation, RoomStatus
@@ -112,7 +115,9 @@ def _people_for(estate: Estate, fake: Faker, rng: random.Random, tags: list[Tag]
         activities.append(Activity(party=party, room=room, kind=ActivityKind.HOUSEHOLD,
                                    occurred_at=timezone.now() - datetime.timedelta(
                                        days=(today - start).days),
-                                   title=f"成为 {room.code} 的业主"))
+                                   title=f"成为 {room.code} 的业主",
+                                   message=message(gettext_noop("Became an owner of %(room)s"),
+                                                   room=room.code)))
         if rng.random() < 0.35:
             vehicles.append(Vehicle(party=party, plate=f"{rng.choice(PLATE_PROVINCES)}"
                                     f"{rng.choice('ABCDEFGH')}{rng.randint(10000, 99999)}"))

@@ -10,10 +10,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from docxtpl import DocxTemplate
 
 from audit.services import audit_record
+from portal.stored_text import choice, message
 from uploads.choices import FileKind
 from uploads.services import stored_file_create
 
@@ -150,9 +151,9 @@ def document_generate(*, template: DocumentTemplate, party: Party, by, title: st
                 stored.attached_to = document
                 stored.save(update_fields=["attached_type", "attached_id", "updated_at"])
                 activity_record(party=party, room=room, kind="document", actor=by,
-                                title=_("%(kind)s %(number)s: %(title)s") % {
-                                    "kind": document.get_kind_display(), "number": number,
-                                    "title": title},
+                                title=message(gettext_noop("%(kind)s %(number)s: %(title)s"),
+                                              kind=choice(DocumentKind, document.kind),
+                                              number=number, title=title),
                                 source="owners.document", source_id=str(document.pk))
                 audit_record(actor=by, action="owners.document_generated", target=document)
                 return document

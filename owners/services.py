@@ -9,8 +9,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from audit.services import audit_record
+from portal.stored_text import choice, message
 
 from . import identity, selectors
 from .choices import ActivityKind, IdType, MoveInState, OccupantRelation
@@ -198,7 +200,7 @@ def ownership_add(*, room: Room, party: Party, by, share: Decimal = Decimal(100)
                                          start_date=start_date or timezone.localdate(),
                                          move_in_state=move_in_state)
     activity_record(party=party, room=room, kind=ActivityKind.HOUSEHOLD, actor=by,
-                    title=_("Became an owner of %(room)s") % {"room": room.code},
+                    title=message(gettext_noop("Became an owner of %(room)s"), room=room.code),
                     source="owners.ownership", source_id=str(ownership.pk))
     audit_record(actor=by, action="owners.ownership_added", target=ownership)
     return ownership
@@ -216,9 +218,9 @@ def occupancy_add(*, room: Room, party: Party, relation: str, by,
     occupancy = Occupancy.objects.create(
         room=room, party=party, relation=relation, relation_detail=relation_detail,
         start_date=start_date or timezone.localdate(), move_in_state=move_in_state)
-    label = relation_detail or OccupantRelation(relation).label
-    title = _("%(name)s (%(relation)s) added to %(room)s") % {
-        "name": party.name, "relation": label, "room": room.code}
+    title = message(gettext_noop("%(name)s (%(relation)s) added to %(room)s"),
+                    name=party.name, room=room.code,
+                    relation=relation_detail or choice(OccupantRelation, relation))
     activity_record(party=party, room=room, kind=ActivityKind.HOUSEHOLD, actor=by,
                     title=title, source="owners.occupancy", source_id=str(occupancy.pk))
     for owner_id in room.ownerships.filter(
@@ -245,8 +247,8 @@ def tenure_end(*, tenure: Ownership | Occupancy, by, end_date: date | None = Non
     tenure.move_in_state = MoveInState.MOVED_OUT
     tenure.save(update_fields=["end_date", "move_in_state", "updated_at"])
     activity_record(party=tenure.party, room=tenure.room, kind=ActivityKind.HOUSEHOLD,
-                    actor=by, title=_("%(name)s left %(room)s") % {
-                        "name": tenure.party.name, "room": tenure.room.code},
+                    actor=by, title=message(gettext_noop("%(name)s left %(room)s"),
+                                            name=tenure.party.name, room=tenure.room.code),
                     source=f"owners.{tenure._meta.model_name}.end", source_id=str(tenure.pk))
     audit_record(actor=by, action=f"owners.{tenure._meta.model_name}_ended", target=tenure)
 

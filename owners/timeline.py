@@ -7,16 +7,23 @@ thing twice is harmless and the entry links back to where it came from::
     from owners.timeline import activity_record
 
     activity_record(party=ticket.party, room=ticket.room, kind="ticket",
-                    title="报修：厨房漏水", source="service_tickets",
-                    source_id=str(ticket.pk), url=ticket.get_absolute_url(), actor=user)
+                    title=message(gettext_noop("Ticket %(number)s"), number=ticket.number),
+                    source="service_tickets", source_id=str(ticket.pk),
+                    url=ticket.get_absolute_url(), actor=user)
+
+A title the system writes is a ``portal.stored_text.message``, shown in each reader's
+language; a title a person typed is given as text and shown as typed.
 """
 
 from collections.abc import Callable
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+
+from portal.stored_text import is_message, text_in
 
 from .models import Activity, Party, Room
 
@@ -45,7 +52,7 @@ def visible_q(user) -> Q:
 def activity_record(
     *,
     kind: str,
-    title: str,
+    title: str | dict,
     party: Party | None = None,
     room: Room | None = None,
     body: str = "",
@@ -60,8 +67,12 @@ def activity_record(
         raise ValueError("an activity belongs to a party, a room or both")
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
+    stored = title if is_message(title) else None
+    if stored is not None:  # the text column keeps it in the site's language
+        title = text_in(settings.LANGUAGE_CODE, stored)
     values = {
-        "party": party, "room": room, "kind": kind, "title": title[:200], "body": body,
+        "party": party, "room": room, "kind": kind, "title": title[:200], "message": stored,
+        "body": body,
         "actor": actor, "occurred_at": occurred_at or timezone.now(), "url": url[:200],
     }
     if source and source_id:

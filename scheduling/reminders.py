@@ -17,17 +17,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from audit.services import audit_record
 from config.celery import enqueue_on_commit
+from portal.stored_text import message, moment
 
 from .choices import Response, TaskStatus
 from .models import Attendance, Event, EventException, ReminderSent, ReminderSetting, Task
@@ -191,17 +192,13 @@ def _url(name: str, *args) -> str:
         return ""
 
 
-def _local(moment: datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
-
-
-def _message_title(due: _Due) -> str:
-    """Rendered in the recipient's language by ``notify``."""
+def _message_title(due: _Due) -> dict:
+    """Shown in the reader's language, the time in their format."""
     if due.kind == "event":
-        return _("Reminder: %(title)s at %(time)s") % {"title": due.title,
-                                                       "time": _local(due.start)}
-    return _("Task due at %(time)s: %(title)s") % {"title": due.title,
-                                                   "time": _local(due.start)}
+        return message(gettext_noop("Reminder: %(title)s at %(time)s"), title=due.title,
+                       time=moment(due.start))
+    return message(gettext_noop("Task due at %(time)s: %(title)s"), title=due.title,
+                   time=moment(due.start))
 
 
 def reminders_scan(*, now: datetime | None = None) -> int:
@@ -218,7 +215,7 @@ def reminders_scan(*, now: datetime | None = None) -> int:
         try:
             with transaction.atomic():
                 sent = ReminderSent.objects.create(user=due.user, key=due.key, created_at=now)
-                notify(recipients=[due.user], title=partial(_message_title, due),
+                notify(recipients=[due.user], title=_message_title(due),
                        body=due.place, url=url, source=due.key)
                 if due.user.email:
                     enqueue_on_commit(send_reminder_email, sent.pk, due.kind, due.object_id,

@@ -11,13 +11,15 @@ from datetime import datetime, time, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from audit.services import audit_record
 from config.celery import enqueue_on_commit
 from inbox.services import notify
 from owners.timeline import activity_record
+from portal.stored_text import choice, message, moment
 
 from . import calendar_cache
 from .choices import ConflictAction, EventKind, Response
@@ -73,13 +75,6 @@ def event_url(event_id: int) -> str:
         return reverse("scheduling:event_detail", args=[event_id])
     except NoReverseMatch:  # the pages may not be installed yet
         return ""
-
-
-def _when(value: datetime, all_day: bool = False) -> str:
-    local = timezone.localtime(value)
-    if all_day:
-        return formats.date_format(local.date(), "DATE_FORMAT")
-    return formats.date_format(local, "SHORT_DATETIME_FORMAT")
 
 
 def _normalise_times(start: datetime, end: datetime, all_day: bool) -> tuple[datetime, datetime]:
@@ -148,12 +143,12 @@ def _timeline(event: Event, by) -> None:
     if event.party_id is None and event.room_id is None:
         return
     # The timeline is read by others: a private event shows only that it took place.
-    title = _("%(kind)s: %(title)s (%(when)s)") % {
-        "kind": event.get_kind_display(),
-        "title": _("private") if event.private else event.title,
-        "when": _when(event.start, event.all_day)}
+    title = message(gettext_noop("%(kind)s: %(title)s (%(when)s)"),
+                    kind=choice(EventKind, event.kind),
+                    title=message(gettext_noop("private")) if event.private else event.title,
+                    when=moment(event.start, all_day=event.all_day))
     if event.cancelled_at is not None:
-        title = _("%(event)s — cancelled") % {"event": title}
+        title = message(gettext_noop("%(event)s — cancelled"), event=title)
     activity_record(party=event.party, room=event.room, kind="event", title=title,
                     actor=by, occurred_at=event.start, source="scheduling.event",
                     source_id=str(event.pk), url=event_url(event.pk))
@@ -167,16 +162,18 @@ def _send_mail(kind: str, event: Event, users) -> None:
         enqueue_on_commit(send_event_email, kind, event.pk, ids)
 
 
+def _when_and_where(event: Event, when: datetime) -> dict:
+    return message(gettext_noop("%(when)s, %(place)s"),
+                   when=moment(when, all_day=event.all_day), place=event.place or "—")
+
+
 def _tell_invited(event: Event, users, by) -> None:
     users = [u for u in users if u.pk != getattr(by, "pk", None)]
-    organiser = event.organizer.display_name
-    when = event.start
+    title = message(gettext_noop("%(name)s invited you: %(title)s"),
+                    name=event.organizer.display_name, title=event.title)
+    body = _when_and_where(event, event.start)
     for user in users:
-        notify(recipients=[user], url=event_url(event.pk),
-               title=lambda: _("%(name)s invited you: %(title)s") % {
-                   "name": organiser, "title": event.title},
-               body=lambda: _("%(when)s, %(place)s") % {
-                   "when": _when(when, event.all_day), "place": event.place or "—"},
+        notify(recipients=[user], url=event_url(event.pk), title=title, body=body,
                source=f"event-invite:{event.pk}:{user.pk}")
     _send_mail("invited", event, users)
 
@@ -184,9 +181,8 @@ def _tell_invited(event: Event, users, by) -> None:
 def _tell_changed(event: Event, users, by) -> None:
     users = [u for u in users if u.pk != getattr(by, "pk", None)]
     notify(recipients=users, url=event_url(event.pk),
-           title=lambda: _("Event changed: %(title)s") % {"title": event.title},
-           body=lambda: _("%(when)s, %(place)s") % {
-               "when": _when(event.start, event.all_day), "place": event.place or "—"},
+           title=message(gettext_noop("Event changed: %(title)s"), title=event.title),
+           body=_when_and_where(event, event.start),
            source=f"event-change:{event.pk}:{event.version}")
     _send_mail("changed", event, users)
 
@@ -196,8 +192,8 @@ def _tell_cancelled(event: Event, users, by, *, occurrence_start: datetime | Non
     users = [u for u in users if u.pk != getattr(by, "pk", None)]
     when = occurrence_start or event.start
     notify(recipients=users, url=event_url(event.pk),
-           title=lambda: _("Event cancelled: %(title)s") % {"title": event.title},
-           body=lambda: _when(when, event.all_day),
+           title=message(gettext_noop("Event cancelled: %(title)s"), title=event.title),
+           body=moment(when, all_day=event.all_day),
            source=f"event-cancel:{event.pk}:{version or event.version}")
     _send_mail("cancelled", event, users)
 
@@ -596,10 +592,10 @@ def attendance_respond(*, event_id: int, user, response: str) -> Attendance:
         audit_record(actor=user, action="scheduling.attendance_answered", target=event,
                      details={"response": response})
     if changed and event.organizer_id != user.pk:
-        name = user.display_name
         notify(recipients=[event.organizer], url=event_url(event.pk),
-               title=lambda: _("%(name)s answered “%(answer)s”: %(title)s") % {
-                   "name": name, "answer": Response(response).label, "title": event.title},
+               title=message(gettext_noop("%(name)s answered “%(answer)s”: %(title)s"),
+                             name=user.display_name, answer=choice(Response, response),
+                             title=event.title),
                source=f"event-answer:{attendance.pk}:{now.timestamp():.0f}:{response}")
     return attendance
 

@@ -15,11 +15,12 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
 from audit.services import audit_record
 from inbox.services import notify
 from owners.selectors import party_list_for_user, room_list_for_user
+from portal.stored_text import message
 from service_tickets.selectors import ticket_list_for_user
 from versioning.services import version_claim
 
@@ -126,10 +127,9 @@ def _notify_assignee(task: Task, *, by) -> None:
     people give themselves)."""
     if task.assignee_id == by.pk:
         return
-    giver, title = by.display_name, task.title
     notify(recipients=[task.assignee],
-           title=lambda: _("%(name)s gave you a task: %(title)s") % {"name": giver,
-                                                                   "title": title},
+           title=message(gettext_noop("%(name)s gave you a task: %(title)s"),
+                         name=by.display_name, title=task.title),
            body=task.notes[:500],
            url=reverse("scheduling:task_detail", args=[task.pk]),
            source=f"task-assigned:{task.pk}:{task.assignee_id}")

@@ -132,11 +132,17 @@ class EventSerializer(serializers.ModelSerializer):
     actor_name = serializers.CharField(source="actor.display_name", read_only=True,
                                        default=None)
     ticket_number = serializers.CharField(source="ticket.number", read_only=True)
+    text = serializers.CharField(read_only=True, help_text=(
+        "The event's description in the request's language: what the system said, else "
+        "the note as written."))
+    note = serializers.CharField(read_only=True, help_text=(
+        "What the person typed (in events written before descriptions were kept as "
+        "message ids, also what the system said)."))
 
     class Meta:
         model = TicketEvent
         fields = ["id", "ticket", "ticket_number", "kind", "action", "from_status",
-                  "to_status", "actor", "actor_name", "note", "data", "created_at"]
+                  "to_status", "actor", "actor_name", "text", "note", "data", "created_at"]
         read_only_fields = fields
 
 
@@ -256,6 +262,9 @@ class EscalateSerializer(serializers.Serializer):
 
 
 class EscalationSerializer(serializers.ModelSerializer):
+    reason = serializers.CharField(source="why", read_only=True,
+                                   help_text="Why, in the request's language.")
+
     class Meta:
         model = Escalation
         fields = ["id", "ticket", "level", "reason", "raised_by", "created_at"]

@@ -11,8 +11,10 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from config.celery import enqueue_on_commit
+from portal.stored_text import choice, is_message, message, text
 
 from .choices import OPEN_STATUSES, EventKind, Status
 from .models import Escalation, EscalationRule, Ticket, TicketEvent
@@ -68,11 +70,11 @@ def escalations_scan(*, now=None) -> int:
             fired = _fire(rule, now)
             if not fired:
                 continue
-            note = _("Level %(level)s: %(trigger)s") % {
-                "level": rule.level, "trigger": rule.get_trigger_display()}
+            said = message(gettext_noop("Level %(level)s: %(trigger)s"), level=rule.level,
+                           trigger=choice(EscalationRule.Trigger, rule.trigger))
             TicketEvent.objects.bulk_create([
                 TicketEvent(ticket_id=ticket_id, kind=EventKind.ESCALATED, created_at=now,
-                            note=note, data={"rule": rule.pk, "level": rule.level})
+                            message=said, data={"rule": rule.pk, "level": rule.level})
                 for _escalation_id, ticket_id in fired])
             enqueue_on_commit(send_escalation_emails, [pk for pk, _ticket_id in fired])
         made += len(fired)
@@ -121,15 +123,18 @@ def recipients_of(escalation: Escalation) -> list:
 
 
 @transaction.atomic
-def escalate_by_hand(*, ticket_id: int, by, reason: str) -> Escalation:
+def escalate_by_hand(*, ticket_id: int, by, reason: str | dict) -> Escalation:
     """Raise a ticket one level above its last escalation, with a reason (``by`` None: the
-    system, e.g. a repeat unsatisfied follow-up)."""
+    system, e.g. a repeat unsatisfied follow-up, whose reason is a
+    ``portal.stored_text.message`` shown in each reader's language)."""
     from django.core.exceptions import PermissionDenied, ValidationError
     from django.db.models import Max
 
     if by is not None and not by.has_perm("service_tickets.change_ticket"):
         raise PermissionDenied(_("Only the desk, dispatchers and managers escalate tickets."))
-    if not reason.strip():
+    said = reason if is_message(reason) else None
+    reason = text(said) if said is not None else reason.strip()
+    if not reason:
         raise ValidationError(_("Please give a reason."))
     ticket = Ticket.objects.select_for_update(of=("self",)).select_related("category").get(
         pk=ticket_id)
@@ -139,12 +144,13 @@ def escalate_by_hand(*, ticket_id: int, by, reason: str) -> Escalation:
         # The ticket's state refuses it (409 in the API), as for chasing a closed ticket.
         raise TransitionError(_("Only open tickets can be escalated."))
     level = (ticket.escalations.aggregate(top=Max("level"))["top"] or 0) + 1
-    escalation = Escalation.objects.create(ticket=ticket, level=level, reason=reason.strip(),
-                                           raised_by=by)
+    escalation = Escalation.objects.create(ticket=ticket, level=level, reason=reason[:500],
+                                           reason_message=said, raised_by=by)
     TicketEvent.objects.create(
         ticket=ticket, kind=EventKind.ESCALATED, actor=by,
-        note=_("Level %(level)s by hand: %(reason)s") % {"level": level,
-                                                         "reason": reason.strip()},
+        note="" if said is not None else reason,
+        message=message(gettext_noop("Level %(level)s by hand: %(reason)s"), level=level,
+                        reason=said if said is not None else reason),
         data={"escalation": escalation.pk, "level": level, "manual": True})
     from .tasks import send_escalation_email
 
@@ -172,10 +178,10 @@ def escalation_notify(*, escalation_id: int) -> int:
     people = recipients_of(escalation)
     ticket = escalation.ticket
     notify(recipients=people, url=reverse("tickets:detail", args=[ticket.pk]),
-           title=lambda: _("%(number)s escalated to level %(level)s") % {
-               "number": ticket.number, "level": escalation.level},
-           body=lambda: str(escalation.rule.get_trigger_display() if escalation.rule_id
-                            else escalation.reason),
+           title=message(gettext_noop("%(number)s escalated to level %(level)s"),
+                         number=ticket.number, level=escalation.level),
+           body=(choice(EscalationRule.Trigger, escalation.rule.trigger) if escalation.rule_id
+                 else escalation.reason_message or escalation.reason),
            source=f"escalation:{escalation.pk}")
     sent = 0
     for user in [p for p in people if p.email]:

@@ -14,13 +14,14 @@ from datetime import timedelta
 from django.db.models import Prefetch, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from audit.services import audit_record
 from owners.exports import cell_text
+from portal.stored_text import message
 from workcalendar.clock import ConfirmedYears
 
 CHUNK = 2000
@@ -200,7 +201,7 @@ def ticket_export_run(*, user_id: int, query: str, token: str) -> bool:
             finished_at=timezone.now())
         notify(recipients=[user], source=source,
                url=reverse("uploads:download", args=[stored.pk]),
-               title=gettext_lazy("Your ticket export is ready"),
-               body=lambda: _("%(rows)s tickets; the link downloads the Excel file.") % {
-                   "rows": rows})
+               title=message(gettext_noop("Your ticket export is ready")),
+               body=message(gettext_noop("%(rows)s tickets; the link downloads the Excel "
+                                         "file."), rows=rows))
     return True

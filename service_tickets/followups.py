@@ -25,11 +25,15 @@ from django.db.models import (
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from portal.stored_text import choice, message
 
 from .choices import (
     QUALITY_DIMENSIONS,
     Action,
     EventKind,
+    FollowUpMethod,
     FollowUpOutcome,
     FollowUpPolicy,
     Status,
@@ -76,28 +80,33 @@ def follow_up_record(*, ticket_id: int, by, method: str, outcome: str,
                              **scores)
         follow_up.full_clean()
         follow_up.save()
+        said = {"outcome": choice(FollowUpOutcome, outcome),
+                "method": choice(FollowUpMethod, method)}
         TicketEvent.objects.create(
             ticket=ticket, kind=EventKind.FOLLOW_UP, actor=by, created_at=now,
-            note=" · ".join(filter(None, [follow_up.get_outcome_display(),
-                                          follow_up.get_method_display(), comments.strip()])),
+            note=comments.strip(),
+            message=(message(gettext_noop("%(outcome)s · %(method)s · %(comments)s"),
+                             comments=comments.strip(), **said) if comments.strip()
+                     else message(gettext_noop("%(outcome)s · %(method)s"), **said)),
             data={"follow_up": follow_up.pk, "outcome": outcome, "overall": overall})
         if outcome == FollowUpOutcome.NOT_REACHED:
             return follow_up
         Ticket.objects.filter(pk=ticket.pk).update(followed_up_at=now, satisfaction=overall)
         if outcome == FollowUpOutcome.SATISFIED:
             ticket_act(ticket_id=ticket.pk, action=Action.CLOSE, by=by,
-                       note=_("Closed after a satisfied follow-up"))
+                       message=message(gettext_noop("Closed after a satisfied follow-up")))
         else:
             repeat = ticket.reopen_count >= 1
             ticket_act(ticket_id=ticket.pk, action=Action.REOPEN, by=None,
-                       note=_("Unsatisfied follow-up: %(comments)s") % {
-                           "comments": comments.strip()})
+                       note=comments.strip(),
+                       message=message(gettext_noop("Unsatisfied follow-up: %(comments)s"),
+                                       comments=comments.strip()))
             if repeat:
                 from .escalation import escalate_by_hand
 
-                escalate_by_hand(ticket_id=ticket.pk, by=None, reason=_(
-                    "The owner is unsatisfied again after rework (reopened %(count)s times)")
-                    % {"count": ticket.reopen_count + 1})
+                escalate_by_hand(ticket_id=ticket.pk, by=None, reason=message(gettext_noop(
+                    "The owner is unsatisfied again after rework (reopened %(count)s times)"),
+                    count=ticket.reopen_count + 1))
     return follow_up
 
 
@@ -133,7 +142,7 @@ def owner_rating_record(*, ticket_id: int, by, rating: int,
         ticket.save()
         TicketEvent.objects.create(
             ticket=ticket, kind=EventKind.FOLLOW_UP, actor=by,
-            note=_("Owner's own rating: %(rating)s/5") % {"rating": rating},
+            message=message(gettext_noop("Owner's own rating: %(rating)s/5"), rating=rating),
             data={"owner_rating": rating, "before": before})
     return ticket
 

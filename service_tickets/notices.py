@@ -18,10 +18,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from audit.services import audit_record
 from owners.models import Building
 from owners.timeline import activity_record
+from portal.stored_text import message
 
 from .models import Notice, NoticeCall, Ticket
 
@@ -108,7 +110,8 @@ def notice_call_record(*, notice: Notice, by, party=None, room=None) -> NoticeCa
     Notice.objects.filter(pk=notice.pk).update(calls=F("calls") + 1)
     if party is not None or room is not None:
         activity_record(party=party, room=room, kind="call",
-                        title=_("Asked about the notice “%(title)s”") % {"title": notice.title},
+                        title=message(gettext_noop("Asked about the notice “%(title)s”"),
+                                      title=notice.title),
                         actor=by, occurred_at=call.created_at,
                         source="service_tickets.noticecall", source_id=str(call.pk))
     return call

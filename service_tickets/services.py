@@ -13,10 +13,12 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from audit.services import audit_record
 from owners.models import Building, Estate, Party, Room
 from owners.timeline import activity_record
+from portal.stored_text import choice, message
 
 from .choices import (
     OPEN_STATUSES,
@@ -25,6 +27,7 @@ from .choices import (
     EventKind,
     FollowUpPolicy,
     Priority,
+    Status,
     TicketType,
 )
 from .models import (
@@ -74,9 +77,9 @@ def territory_for(*, building: Building | None, estate: Estate) -> Territory | N
 def _timeline(ticket: Ticket, by) -> None:
     if ticket.party_id is None and ticket.room_id is None:
         return
-    title = _("%(type)s %(number)s: %(text)s (%(status)s)") % {
-        "type": ticket.get_type_display(), "number": ticket.number,
-        "text": ticket.description[:40], "status": ticket.get_status_display()}
+    title = message(gettext_noop("%(type)s %(number)s: %(text)s (%(status)s)"),
+                    type=choice(TicketType, ticket.type), number=ticket.number,
+                    text=ticket.description[:40], status=choice(Status, ticket.status))
     activity_record(party=ticket.party, room=ticket.room, kind="ticket", title=title,
                     actor=by, occurred_at=ticket.created_at, source="service_tickets.ticket",
                     source_id=str(ticket.pk))
@@ -167,8 +170,9 @@ def ticket_create(
     chosen = automatic_assignee(ticket)
     if chosen is not None:
         ticket = ticket_act(ticket_id=ticket.pk, action=Action.DISPATCH, by=None, to=chosen,
-                            note=_("Dispatched automatically (%(mode)s)") % {
-                                "mode": ticket.category.get_dispatch_mode_display()})
+                            message=message(gettext_noop("Dispatched automatically (%(mode)s)"),
+                                            mode=choice(DispatchMode,
+                                                        ticket.category.dispatch_mode)))
     return ticket
 
 
@@ -229,11 +233,14 @@ def _check_actor(action: str, ticket: Ticket, by, to=None) -> None:
 
 
 def ticket_act(*, ticket_id: int, action: str, by, note: str = "", to=None,
-               expected_version: int | None = None, data: dict | None = None) -> Ticket:
+               expected_version: int | None = None, data: dict | None = None,
+               message: dict | None = None) -> Ticket:
     """Apply ``action`` to the ticket, or raise TransitionError / PermissionDenied.
 
     ``by`` is None only for the system's own moves (automatic dispatch, a follow-up's
-    outcome), which the transition table still governs."""
+    outcome), which the transition table still governs. ``note`` is what the person
+    typed; ``message`` what the system says of the move (``portal.stored_text``), which
+    also stands as the reason where one is needed."""
     with transaction.atomic():
         ticket = _locked(ticket_id, expected_version)
         target = target_of(action, ticket.status)
@@ -241,7 +248,7 @@ def ticket_act(*, ticket_id: int, action: str, by, note: str = "", to=None,
             raise TransitionError(_("A ticket that is “%(status)s” cannot be “%(action)s”.")
                                   % {"status": ticket.get_status_display(),
                                      "action": Action(action).label})
-        if action in NEEDS_REASON and not note.strip():
+        if action in NEEDS_REASON and not note.strip() and not message:
             raise TransitionError(_("Please give a reason."))
         _check_actor(action, ticket, by, to)
         now = timezone.now()
@@ -278,7 +285,7 @@ def ticket_act(*, ticket_id: int, action: str, by, note: str = "", to=None,
         ticket.save()
         TicketEvent.objects.create(
             ticket=ticket, kind=EventKind.TRANSITION, action=action, from_status=before,
-            to_status=target, actor=by, note=note.strip(), created_at=now,
+            to_status=target, actor=by, note=note.strip(), message=message, created_at=now,
             data={**({"to": to.pk} if to is not None else {}), **(data or {})})
         _timeline(ticket, by)
     if action == Action.DISPATCH and to is not None and to != by:
@@ -292,7 +299,7 @@ def _notify_assignee(ticket: Ticket, user) -> None:
     from inbox.services import notify
 
     notify(recipients=[user], url=reverse("tickets:detail", args=[ticket.pk]),
-           title=lambda: _("%(number)s dispatched to you") % {"number": ticket.number},
+           title=message(gettext_noop("%(number)s dispatched to you"), number=ticket.number),
            body=lambda: f"{ticket.category} · {ticket.description[:80]}",
            source=f"ticket-dispatch:{ticket.pk}:{ticket.version}")
 
@@ -354,8 +361,8 @@ def ticket_chase(*, ticket_id: int, by, note: str = "", raise_priority: bool = F
         transaction.on_commit(lambda: notify(
             recipients=[p for p in people if p is not None and p != by],
             url=reverse("tickets:detail", args=[ticket.pk]),
-            title=lambda: _("%(number)s chased by the owner (%(count)s×)") % {
-                "number": ticket.number, "count": ticket.chase_count},
+            title=message(gettext_noop("%(number)s chased by the owner (%(count)s×)"),
+                          number=ticket.number, count=ticket.chase_count),
             body=note.strip(), source=f"ticket-chase:{ticket.pk}:{ticket.chase_count}"))
     return ticket
 
@@ -396,9 +403,9 @@ def ticket_set_people(*, ticket_id: int, by, helpers=None, watchers=None,
         names = ", ".join(str(u) for u in ticket.helpers.all()) or "—"
         TicketEvent.objects.create(
             ticket=ticket, kind=EventKind.ASSIGNMENT, actor=by, data=data,
-            note=_("Helpers: %(helpers)s; watchers: %(watchers)s") % {
-                "helpers": names,
-                "watchers": ", ".join(str(u) for u in ticket.watchers.all()) or "—"})
+            message=message(gettext_noop("Helpers: %(helpers)s; watchers: %(watchers)s"),
+                            helpers=names,
+                            watchers=", ".join(str(u) for u in ticket.watchers.all()) or "—"))
     return ticket
 
 
@@ -440,7 +447,7 @@ def ticket_add_labour(*, ticket_id: int, by, minutes: int) -> Ticket:
         ticket.save(update_fields=["labour_minutes", "version", "updated_at"])
         TicketEvent.objects.create(
             ticket=ticket, kind=EventKind.MATERIAL, actor=by,
-            note=_("Labour: %(minutes)s minutes") % {"minutes": minutes},
+            message=message(gettext_noop("Labour: %(minutes)s minutes"), minutes=minutes),
             data={"labour_minutes": minutes})
     return ticket
 
@@ -500,6 +507,7 @@ def complaint_update(*, ticket_id: int, by, expected_version: int, replied: bool
         ticket.save()
         TicketEvent.objects.create(
             ticket=ticket, kind=EventKind.COMPLAINT, actor=by, data=changed,
-            note=(_("Reply given to the complainant") if "replied_at" in changed
-                  else _("Complaint details updated")))
+            message=message(gettext_noop("Reply given to the complainant")
+                            if "replied_at" in changed
+                            else gettext_noop("Complaint details updated")))
     return ticket

@@ -7,6 +7,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from portal.stored_text import message
 
 from .choices import OPEN_STATUSES, EventKind
 from .models import Territory, TerritoryChange, Ticket, TicketEvent
@@ -114,9 +117,9 @@ def _follow(territory: Territory, by, touched_estates: set, touched_buildings: s
         events.append(TicketEvent(
             ticket_id=ticket.pk, kind=EventKind.TERRITORY, actor=by, created_at=now,
             data={"from": ticket.territory_id, "to": now_territory},
-            note=_("Territory re-drawn: %(old)s → %(new)s") % {
-                "old": names.get(ticket.territory_id, "—"),
-                "new": names.get(now_territory, "—")}))
+            message=message(gettext_noop("Territory re-drawn: %(old)s → %(new)s"),
+                            old=names.get(ticket.territory_id, "—"),
+                            new=names.get(now_territory, "—"))))
     for target, ids in moves.items():
         Ticket.objects.filter(pk__in=ids).update(territory_id=target,
                                                  version=F("version") + 1, updated_at=now)

@@ -34,7 +34,8 @@ class UserLanguageMiddleware:
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
-        response.headers.setdefault("Content-Language", language)
+        # the API may have switched to a token holder's language (staff.api_authentication)
+        response.headers.setdefault("Content-Language", translation.get_language() or language)
         return response
 
 

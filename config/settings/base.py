@@ -317,7 +317,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "staff.api_authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["staff.api_permissions.RoleModelPermissions"],
     # drf-spectacular's schema with the error answers every operation can give.

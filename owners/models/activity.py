@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.stored_text import text
+
 
 class Activity(models.Model):
     """One entry of an owner's or room's timeline (业主 360°).
@@ -18,6 +20,9 @@ class Activity(models.Model):
     kind = models.CharField(_("kind"), max_length=30)
     occurred_at = models.DateTimeField(_("time"))
     title = models.CharField(_("title"), max_length=200)
+    # What the system wrote, shown in the reader's language (portal.stored_text); the
+    # title keeps it in the site's language, and is what people typed for their notes.
+    message = models.JSONField(_("title (message id)"), null=True, blank=True)
     body = models.TextField(_("details"), blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"),
                               on_delete=models.PROTECT, null=True, blank=True,
@@ -40,4 +45,8 @@ class Activity(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.title_text
+
+    @property
+    def title_text(self) -> str:
+        return text(self.message, self.title)

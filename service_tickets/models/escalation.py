@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.stored_text import text
+
 from ..choices import Priority
 
 
@@ -50,6 +52,8 @@ class Escalation(models.Model):
                              null=True, blank=True, related_name="escalations")
     level = models.PositiveSmallIntegerField(_("level"), default=1)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
+    # A reason the system gave (portal.stored_text), shown in the reader's language.
+    reason_message = models.JSONField(_("reason (message id)"), null=True, blank=True)
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("raised by"),
                                   on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="+")
@@ -71,4 +75,6 @@ class Escalation(models.Model):
 
     @property
     def why(self) -> str:
-        return str(self.rule.get_trigger_display()) if self.rule_id else self.reason
+        if self.rule_id:
+            return str(self.rule.get_trigger_display())
+        return text(self.reason_message, self.reason)

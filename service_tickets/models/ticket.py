@@ -4,6 +4,7 @@ from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.stored_text import text
 from versioning.models import VersionedModel
 
 from ..choices import EventKind, Priority, Responsibility, Severity, Source, Status, TicketType
@@ -192,7 +193,12 @@ class TicketEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"),
                               on_delete=models.PROTECT, null=True, blank=True,
                               related_name="+")
+    # What the person typed (a reason, a comment); in events written before ``message``
+    # was kept, also what the system said, in the writer's language.
     note = models.TextField(_("note"), blank=True)
+    # What the system says about the event, shown in the reader's language
+    # (portal.stored_text).
+    message = models.JSONField(_("description (message id)"), null=True, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now)
 
@@ -219,6 +225,12 @@ class TicketEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("ticket events cannot be deleted")
+
+    @property
+    def text(self) -> str:
+        """The event's description in the active language: the system's message, else
+        the note as written."""
+        return text(self.message, self.note)
 
     @property
     def from_label(self) -> str:

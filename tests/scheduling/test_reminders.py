@@ -271,3 +271,20 @@ def test_the_scanner_is_scheduled_every_minute():
     job = PeriodicTask.objects.get(task="scheduling.scan_reminders")
     assert (job.interval.every, job.interval.period) == (60, "seconds")
     assert job.enabled
+
+
+@pytest.mark.django_db
+def test_a_reminder_reads_in_the_readers_language_with_the_time_in_their_format(organiser,
+                                                                               login):
+    # given: given while the organiser read Chinese
+    make_event(organiser, "2026-11-27 10:00", title="业委会座谈")
+    with time_machine.travel(at("2026-11-27 09:45"), tick=False):
+        assert reminders_scan() == 1
+    message = Notification.objects.get(recipient=organiser)
+    assert message.title == "提醒：11月27日 10:00 业委会座谈"
+    # when the organiser reads in English
+    organiser.language = "en"
+    organiser.save(update_fields=["language"])
+    html = login(organiser).get(reverse("inbox:list")).content.decode()
+    # then
+    assert "Reminder: 业委会座谈 at Nov 27, 10:00" in html and "提醒：" not in html

@@ -59,7 +59,7 @@ def test_open_tickets_follow_a_building_to_its_new_territory(world, east, manage
     assert territories[closed.pk] == territories[cancelled.pk] == "一区"
     event = open_one.events.get(kind=EventKind.TERRITORY)
     assert event.data == {"from": world["territory"].pk, "to": east["territory"].pk}
-    assert event.actor == manager and "一区" in event.note and "东区" in event.note
+    assert event.actor == manager and "一区" in event.text and "东区" in event.text
     assert not closed.events.filter(kind=EventKind.TERRITORY).exists()
     # the old territory gave the building up, and that is recorded too
     assert list(world["territory"].buildings.all()) == []

@@ -273,7 +273,7 @@ def test_dispatchers_set_helpers_and_watchers(world, login, helper):
     assert list(ticket.watchers.all()) == [world["desk"]]
     event = ticket.events.get(kind=EventKind.ASSIGNMENT)
     assert event.data == {"helpers": [helper.pk], "watchers": [world["desk"].pk]}
-    assert helper.display_name in event.note
+    assert helper.display_name in event.text
     html = login(world["dispatcher"]).get(url("detail", ticket)).content.decode()
     assert helper.display_name in html.split('data-testid="helpers"')[1].split("</dd>")[0]
 
