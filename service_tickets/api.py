@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from owners.models import Building, Estate, Party, Room
+from portal.inputs import ApiDateTimeField
 from staff.models import Department
 from uploads.models import StoredFile
 
@@ -544,10 +545,10 @@ class FollowUpSerializer(serializers.ModelSerializer):
 
 
 class DateRangeSerializer(serializers.Serializer):
-    created_after = serializers.DateTimeField(
-        required=False, help_text="From this time (or date), inclusive")
-    created_before = serializers.DateTimeField(
-        required=False, help_text="Before this time (or date), exclusive")
+    created_after = ApiDateTimeField(
+        allow_date=True, required=False, help_text="From this time (or date), inclusive")
+    created_before = ApiDateTimeField(
+        allow_date=True, required=False, help_text="Before this time (or date), exclusive")
 
     def validate(self, attrs):
         after, before = attrs.get("created_after"), attrs.get("created_before")

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from owners.models import Building, Estate, Party, Room
+from portal import inputs
 
 from .choices import NoticeKind
 
@@ -35,12 +36,12 @@ class NoticeForm(forms.Form):
         label=_("Buildings"), required=False, queryset=Building.objects.none(),
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         help_text=_("None ticked: the whole estate"))
-    starts_at = forms.DateTimeField(label=_("From"), widget=_LocalDateTimeInput(),
-                                    input_formats=[DATETIME_FORMAT])
-    ends_at = forms.DateTimeField(label=_("Until"), required=False,
-                                  widget=_LocalDateTimeInput(),
-                                  input_formats=[DATETIME_FORMAT],
-                                  help_text=_("Empty: until withdrawn"))
+    starts_at = inputs.DateTimeField(label=_("From"), widget=_LocalDateTimeInput(),
+                                     input_formats=[DATETIME_FORMAT])
+    ends_at = inputs.DateTimeField(label=_("Until"), required=False,
+                                   widget=_LocalDateTimeInput(),
+                                   input_formats=[DATETIME_FORMAT],
+                                   help_text=_("Empty: until withdrawn"))
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {"starts_at": timezone.localtime().replace(

@@ -178,7 +178,7 @@ def reports(request: HttpRequest) -> HttpResponse:
         "satisfied_share": followups.percent_text(report.satisfied_share),
         "unsatisfied_share": followups.percent_text(report.unsatisfied_share),
         "overall": followups.one_decimal(report.satisfaction["overall"]),
-    })
+    }, status=400 if period.errors else 200)  # this month's report, and why
 
 
 urlpatterns = [
