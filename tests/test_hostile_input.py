@@ -48,6 +48,7 @@ HOSTILE = [
     "\x00", "a\x1fb", "x" * 5000, "' OR 1=1 --", "\u202e𠀀\ufeff",
     # dates and months out of range or impossible, offsets beyond a day
     "0001-01-01", "9999-12-31", "2026-02-30", "0001-01", "9999-12", "2026-13",
+    "1900-01-01", "2200-12-31",  # the first and last days accepted: they must work too
     "2026-01-01T00:00:00+99:00", "9999-12-31T23:59:59-23:59",
     # numbers and ids
     "-1", "99999999999999999999", "1e309", "abc",
@@ -509,6 +510,23 @@ def test_an_image_claiming_100000_by_100000_pixels_is_refused_by_the_upload_chec
 
 
 @pytest.mark.django_db
+def test_an_image_just_over_the_pixel_limit_is_refused_naming_its_size(world):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from uploads.choices import FileKind
+    from uploads.services import stored_file_create
+
+    # given an image of 81 million pixels (under Pillow's own warning, over ours)
+    upload = SimpleUploadedFile("big.png", _bomb_png(9000, 9000), "image/png")
+
+    # when it is uploaded, then it is refused with its size
+    with pytest.raises(ValidationError) as refused:
+        stored_file_create(upload=upload, kind=FileKind.PHOTO, by=world["manager"])
+    assert "9000 × 9000" in refused.value.messages[0]
+
+
+@pytest.mark.django_db
 def test_an_image_bomb_is_a_form_error_on_the_page_and_400_in_the_api(world):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -526,7 +544,7 @@ def test_an_image_bomb_is_a_form_error_on_the_page_and_400_in_the_api(world):
 
     # then the page shows the form again with the reason (400, as every refused form of the
     # ticket's work pages), the API answers 400, and no file is kept
-    assert page.status_code == 400 and "100000 × 100000" in page.content.decode()
-    assert api.status_code == 400 and "100000 × 100000" in json.dumps(api.json(),
-                                                                      ensure_ascii=False)
+    assert page.status_code == 400 and "最多接受 80 百万像素" in page.content.decode()
+    assert api.status_code == 400 and "最多接受 80 百万像素" in json.dumps(api.json(),
+                                                                     ensure_ascii=False)
     assert not StoredFile.objects.filter(original_name="bomb.png").exists()
