@@ -68,11 +68,14 @@ SHARED_NAMES = [
     "view", "ticket", "selected", "limit",
 ]
 
+# Readable values for parameters a route needs together (a range needs both ends): a hostile
+# value sent alone goes with these for the others, so it is read and not refused unread.
+PARTNERS = {"start": "2026-03-02", "end": "2026-03-09"}
+
 # Routes not read with a GET by a signed-in user, and why.
 SKIP = {
     "staff:logout": "signs the prober out",
     "staff:password_reset_confirm": "an anonymous flow keyed by a mailed token",
-    "set_language": "a POST-only switch that changes the prober's language",
 }
 
 # Only the persona who may read a route sees its parameters parsed; the first persona not
@@ -277,7 +280,8 @@ def test_no_route_answers_a_server_error_to_hostile_query_values(name, pattern, 
         if together.status_code != 400 or has_control_characters(value):
             continue
         for param in names:
-            response = client.get(f"{path}?{_query({param: value})}")
+            alone = {k: v for k, v in PARTNERS.items() if k in names and k != param}
+            response = client.get(f"{path}?{_query({**alone, param: value})}")
             if response.status_code >= 500:
                 failures.append(f"{param}={value!r:.60} → {response.status_code}")
 
