@@ -10,9 +10,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.utils.functional import cached_property
+
+from .inputs import has_control_characters
 
 
 @dataclass
@@ -41,6 +44,43 @@ def _decode(cursor: str) -> tuple[str, list[Any]] | None:
     if direction not in ("n", "p") or not isinstance(values, list):
         return None
     return direction, values
+
+
+def _readable(queryset: QuerySet, fields: list[str], values: list[Any]) -> bool:
+    """Whether a decoded cursor's values fit the sort fields: a forged one (a nested object,
+    text for a number, a NUL, a date past 9999) would fail in the database."""
+    if len(values) != len(fields):
+        return False
+    for name, value in zip(fields, values, strict=True):
+        if value is not None and not isinstance(value, str | int | float | bool):
+            return False
+        if isinstance(value, str) and has_control_characters(value):
+            return False
+        field = model_field(queryset.model, name.lstrip("-"))
+        if field is None:
+            continue
+        try:
+            field.run_validators(field.to_python(value))
+        except (ValidationError, ValueError, TypeError, OverflowError):
+            return False
+    return True
+
+
+def model_field(model, path: str):
+    """The model field at ``path`` (``a__b`` follows relations; a relation gives its key), or
+    None for an annotation."""
+    field = None
+    for part in path.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
+        if field.is_relation:
+            model = field.related_model
+            field = field.target_field if hasattr(field, "target_field") else None
+            if field is None:
+                return None
+    return field
 
 
 def _after(fields: list[str], values: list[Any], forward: bool) -> Q:
@@ -73,8 +113,10 @@ def keyset_page(
 ) -> KeysetPage:
     """One page of ``queryset`` ordered by ``fields`` (``-name`` for descending); the last
     field must be unique."""
+    # A cursor that cannot be read (forged, or from before a change of order) gives the
+    # first page, as a bare link would.
     decoded = _decode(cursor) if cursor else None
-    if decoded and len(decoded[1]) != len(fields):
+    if decoded and not _readable(queryset, fields, decoded[1]):
         decoded = None
     forward = decoded is None or decoded[0] == "n"
     qs = queryset

@@ -10,14 +10,13 @@ services as the pages: a double booking is 409 with the conflicts listed (send
 """
 
 from contextlib import contextmanager
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -29,6 +28,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from owners.selectors import party_list_for_user, room_list_for_user
+from portal.inputs import ApiDateTimeField, BadInput, parse_moment
 from service_tickets.selectors import ticket_list_for_user
 
 from . import selectors, services
@@ -128,14 +128,12 @@ class RangeSerializer(serializers.Serializer):
 
     @staticmethod
     def _moment(value: str, name: str) -> datetime:
-        moment = parse_datetime(value)
+        try:
+            moment = parse_moment(value, allow_date=True)
+        except BadInput as error:
+            raise serializers.ValidationError({name: [str(error.message)]}) from None
         if moment is None:
-            day = parse_date(value)
-            if day is None:
-                raise serializers.ValidationError({name: [_("Give a date or a date-time.")]})
-            moment = datetime.combine(day, time.min)
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment)
+            raise serializers.ValidationError({name: [_("Give a date or a date-time.")]})
         return moment
 
     def validate(self, attrs):
@@ -221,8 +219,8 @@ class _Colleagues(serializers.ManyRelatedField):
 class EventWriteSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=EventKind.choices)
     title = serializers.CharField(max_length=120)
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
+    start = ApiDateTimeField()
+    end = ApiDateTimeField()
     all_day = serializers.BooleanField(required=False, default=False)
     place = serializers.CharField(max_length=120, required=False, allow_blank=True)
     notes = serializers.CharField(required=False, allow_blank=True)
@@ -246,7 +244,7 @@ class EventUpdateSerializer(EventWriteSerializer):
 
     version = serializers.IntegerField(help_text="The version you read")
     scope = serializers.ChoiceField(choices=SCOPES, required=False, default="all")
-    occurrence_start = serializers.DateTimeField(
+    occurrence_start = ApiDateTimeField(
         required=False, allow_null=True,
         help_text="Which occurrence (its original start) for scope this/following")
 
@@ -270,7 +268,7 @@ class RespondSerializer(serializers.Serializer):
 
 class CancelSerializer(serializers.Serializer):
     scope = serializers.ChoiceField(choices=SCOPES, required=False, default="all")
-    occurrence_start = serializers.DateTimeField(required=False, allow_null=True)
+    occurrence_start = ApiDateTimeField(required=False, allow_null=True)
     version = serializers.IntegerField(required=False, allow_null=True)
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from owners.models import Party, Room
+from portal import inputs
 from portal.widgets import RemembersChosen, SearchSelect, SearchSelectMultiple
 from service_tickets.models import Ticket
 from staff.models import Department
@@ -67,7 +68,7 @@ def _staff_picker(**attrs) -> SearchSelectMultiple:
                                 placeholder=_("Type a colleague's name"))
 
 
-class LocalDateTimeField(forms.DateTimeField):
+class LocalDateTimeField(inputs.DateTimeField):
     """A ``datetime-local`` input, read in the active time zone (Asia/Shanghai)."""
 
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT)
@@ -139,8 +140,8 @@ class EventForm(forms.Form):
     repeat = forms.ChoiceField(label=_("Repeats"), choices=Repeat.CHOICES, required=False)
     weekdays = forms.MultipleChoiceField(label=_("On"), choices=WEEKDAYS, required=False,
                                          widget=forms.CheckboxSelectMultiple)
-    until = forms.DateField(label=_("Until"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    until = inputs.DateField(label=_("Until"), required=False,
+                             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     count = forms.IntegerField(label=_("Or this many times"), required=False, min_value=1,
                                max_value=MAX_COUNT)
     private = forms.BooleanField(label=_("Private"), required=False,
@@ -164,7 +165,7 @@ class EventForm(forms.Form):
                             placeholder=_("Ticket number, e.g. GD20250102-0007")))
     scope = forms.ChoiceField(label=_("Change"), choices=Scope.CHOICES, required=False,
                               widget=forms.RadioSelect, initial=Scope.ALL)
-    occurrence_start = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    occurrence_start = inputs.DateTimeField(required=False, widget=forms.HiddenInput)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     confirm_conflicts = forms.BooleanField(label=_("Book anyway"), required=False)
 
@@ -270,13 +271,13 @@ def event_initial(event, *, start=None, end=None) -> dict:
 class MoveForm(forms.Form):
     """A drag in the week grid: the new start and end, and what the user saw."""
 
-    start = forms.DateTimeField(input_formats=[LOCAL_INPUT, "%Y-%m-%dT%H:%M:%S",
-                                               "%Y-%m-%dT%H:%M:%S%z"])
-    end = forms.DateTimeField(input_formats=[LOCAL_INPUT, "%Y-%m-%dT%H:%M:%S",
-                                             "%Y-%m-%dT%H:%M:%S%z"])
+    start = inputs.DateTimeField(input_formats=[LOCAL_INPUT, "%Y-%m-%dT%H:%M:%S",
+                                                "%Y-%m-%dT%H:%M:%S%z"])
+    end = inputs.DateTimeField(input_formats=[LOCAL_INPUT, "%Y-%m-%dT%H:%M:%S",
+                                              "%Y-%m-%dT%H:%M:%S%z"])
     version = forms.IntegerField()
-    occurrence_start = forms.DateTimeField(required=False, input_formats=[
-        LOCAL_INPUT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"])
+    occurrence_start = inputs.DateTimeField(required=False, input_formats=[
+         LOCAL_INPUT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"])
     confirm_conflicts = forms.BooleanField(required=False)
 
     def clean(self):

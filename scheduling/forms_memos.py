@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal import inputs
+
 from .models import Memo
 
 
@@ -11,9 +13,9 @@ class MemoForm(forms.Form):
 
     text = forms.CharField(label=_("Memo"), max_length=5000,
                            widget=forms.Textarea(attrs={"rows": 5, "autofocus": True}))
-    day = forms.DateField(label=_("Date"), required=False,
-                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                          help_text=_("Optional: the day the memo is about"))
+    day = inputs.DateField(label=_("Date"), required=False,
+                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                           help_text=_("Optional: the day the memo is about"))
     pinned = forms.BooleanField(label=_("Pin to the top"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

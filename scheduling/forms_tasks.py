@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from owners.selectors import party_list_for_user, room_list_for_user
+from portal import inputs
 from service_tickets.selectors import ticket_list_for_user
 
 from .choices import TaskPriority, TaskStatus
@@ -27,8 +28,8 @@ class TaskForm(forms.Form):
 
     title = forms.CharField(label=_("Title"), max_length=120)
     assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=None)
-    due_at = forms.DateTimeField(label=_("Due"), required=False,
-                                 widget=_LocalDateTimeInput(), input_formats=[DATETIME_FORMAT])
+    due_at = inputs.DateTimeField(label=_("Due"), required=False,
+                                  widget=_LocalDateTimeInput(), input_formats=[DATETIME_FORMAT])
     priority = forms.ChoiceField(label=_("Priority"), choices=TaskPriority.choices,
                                  initial=TaskPriority.NORMAL)
     status = forms.ChoiceField(label=_("Status"), choices=TaskStatus.choices, required=False)

@@ -18,13 +18,14 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import formats, timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal import inputs
 
 from . import calendar_cache, selectors, services
 from .calendar_cache import END_TS, START_TS
@@ -49,7 +50,7 @@ def _midnight(day: date) -> datetime:
 
 
 def _chosen_day(request: HttpRequest) -> date:
-    return parse_date(request.GET.get("date") or "") or timezone.localdate()
+    return inputs.parse_day(request.GET.get("date"), field="date") or timezone.localdate()
 
 
 def _range(view: str, day: date) -> tuple[date, date, date, date]:
@@ -431,12 +432,10 @@ def _occurrence_start(request: HttpRequest, value: str | None):
     if not value:
         return None
     # An unencoded "+08:00" in a query string arrives as " 08:00".
-    moment = parse_datetime(re.sub(r" (\d\d:?\d\d)$", r"+\1", value.strip()))
-    if moment is None:
-        raise Http404
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
+    try:
+        return inputs.parse_moment(re.sub(r" (\d\d:?\d\d)$", r"+\1", value.strip()))
+    except inputs.BadInput:
+        raise Http404 from None  # no occurrence starts there
 
 
 def _occurrence(event: Event, at):
@@ -495,7 +494,7 @@ def event_new(request: HttpRequest) -> HttpResponse:
     _require(request.user.has_perm(ADD_PERM))
     initial = {}
     for name in ("start", "end"):
-        value = parse_datetime(request.GET.get(name) or "")
+        value = inputs.parse_moment(request.GET.get(name), field=name)
         if value is not None:
             initial[name] = value
     if request.GET.get("all_day"):

@@ -28,6 +28,7 @@ from rest_framework.settings import api_settings
 
 from owners.api import InScopeRelationsMixin
 from owners.models import Building, Estate, Party, Room
+from portal.inputs import ApiDateTimeField
 from staff.models import Department
 from uploads.models import StoredFile
 from workcalendar.clock import ConfirmedYears
@@ -596,10 +597,10 @@ class FollowUpSerializer(serializers.ModelSerializer):
 
 
 class DateRangeSerializer(_InScope, serializers.Serializer):
-    created_after = serializers.DateTimeField(
-        required=False, help_text="From this time (or date), inclusive")
-    created_before = serializers.DateTimeField(
-        required=False, help_text="Before this time (or date), exclusive")
+    created_after = ApiDateTimeField(
+        allow_date=True, required=False, help_text="From this time (or date), inclusive")
+    created_before = ApiDateTimeField(
+        allow_date=True, required=False, help_text="Before this time (or date), exclusive")
 
     def validate(self, attrs):
         after, before = attrs.get("created_after"), attrs.get("created_before")

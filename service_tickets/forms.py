@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from owners.models import Estate, Party, Room
+from portal import inputs
 from portal.widgets import RemembersChosen, SearchSelect
 from staff.models import Department
 
@@ -299,10 +300,10 @@ class TicketFilterForm(forms.Form):
                              choices=[("", _("All")), *TicketType.choices])
     source = forms.ChoiceField(label=_("Source"), required=False,
                                choices=[("", _("All")), *Source.choices])
-    created_from = forms.DateField(label=_("Logged from"), required=False,
-                                   widget=forms.DateInput(attrs={"type": "date"}))
-    created_to = forms.DateField(label=_("Logged until"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+    created_from = inputs.DateField(label=_("Logged from"), required=False,
+                                    widget=forms.DateInput(attrs={"type": "date"}))
+    created_to = inputs.DateField(label=_("Logged until"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}))
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
     mine = forms.BooleanField(label=_("Only mine"), required=False)
 

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import inputs
 from portal.widgets import SearchSelect
 from staff.models import Department
 
@@ -142,8 +143,8 @@ class OwnerRatingForm(forms.Form):
 class ReportPeriodForm(forms.Form):
     """The month of the report, as the browser's month picker sends it (2026-11)."""
 
-    month = forms.DateField(label=_("Month"), required=False, input_formats=["%Y-%m"],
-                            widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))
+    month = inputs.MonthField(label=_("Month"), required=False,
+                             widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))
 
     def month_start(self):
         if self.is_valid() and self.cleaned_data.get("month"):

@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from owners.forms import limit_choices_to_scope
 from owners.models import Building, Estate, Party, Room
+from portal import inputs
 
 from .choices import NoticeKind
 
@@ -37,13 +38,13 @@ class NoticeForm(forms.Form):
         label=_("Buildings"), required=False, queryset=Building.objects.none(),
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         help_text=_("None ticked: the whole estate"))
-    starts_at = forms.DateTimeField(label=pgettext_lazy("notice", "From"),
-                                    widget=_LocalDateTimeInput(),
-                                    input_formats=[DATETIME_FORMAT])
-    ends_at = forms.DateTimeField(label=pgettext_lazy("notice", "Until"), required=False,
-                                  widget=_LocalDateTimeInput(),
-                                  input_formats=[DATETIME_FORMAT],
-                                  help_text=_("Empty: until withdrawn"))
+    starts_at = inputs.DateTimeField(label=pgettext_lazy("notice", "From"),
+                                     widget=_LocalDateTimeInput(),
+                                     input_formats=[DATETIME_FORMAT])
+    ends_at = inputs.DateTimeField(label=pgettext_lazy("notice", "Until"), required=False,
+                                   widget=_LocalDateTimeInput(),
+                                   input_formats=[DATETIME_FORMAT],
+                                   help_text=_("Empty: until withdrawn"))
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {"starts_at": timezone.localtime().replace(

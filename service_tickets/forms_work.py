@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from owners.forms import limit_choices_to_scope
 from owners.models import Party, Room
+from portal import inputs
 
 from .choices import EventKind
 from .dispatching import dispatch_candidates, people_who_may_see
@@ -148,10 +149,10 @@ class EventSearchForm(forms.Form):
                                    .order_by("full_name", "pk"))
     kind = forms.ChoiceField(label=_("Kind"), required=False,
                              choices=[("", _("All")), *EventKind.choices])
-    date_from = forms.DateField(label=_("From"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("Until"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = inputs.DateField(label=_("From"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = inputs.DateField(label=_("Until"), required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -186,7 +186,7 @@ def reports(request: HttpRequest) -> HttpResponse:
             "dimensions": charts.dimensions_chart(report),
             "times": charts.times_chart(report.times_by_category),
         },
-    })
+    }, status=400 if period.errors else 200)  # this month's report, and why
 
 
 urlpatterns = [

@@ -371,7 +371,7 @@ def event_search(request: HttpRequest) -> HttpResponse:
     return render(request, "service_tickets/events/event_list.html", {
         "form": form, "page": page, "filter_query": query.urlencode(), "people": people,
         "rooms": rooms, "default_window": default_window, "window_days": DEFAULT_EVENT_DAYS,
-    })
+    }, status=400 if form.errors else 200)  # a filter that cannot be read is explained
 
 
 urlpatterns = [

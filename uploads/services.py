@@ -2,6 +2,7 @@
 
 import hashlib
 import uuid
+import warnings
 
 import filetype
 from django.conf import settings
@@ -55,17 +56,45 @@ def validate_upload(*, upload: UploadedFile, kind: FileKind | str) -> str:
     return detected
 
 
+# A photo from a phone has up to ~50 million pixels; decoding is what costs (4 bytes a
+# pixel), and a small file can claim 100,000 × 100,000 of them (a decompression bomb).
+MAX_IMAGE_PIXELS = 80_000_000
+
+
 def _verify_image(upload: UploadedFile) -> None:
+    """Refuse an image that cannot be read or that claims more pixels than a photo has.
+
+    Only the header is read for the size, so a bomb is refused before anything decodes it;
+    Pillow's own bomb error and warning are refused the same way."""
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(upload) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                width, height = image.size
+                if width * height > MAX_IMAGE_PIXELS:
+                    raise _too_many_pixels(width, height)
+                image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise _too_many_pixels(None, None) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ValidationError(_("The image is damaged and cannot be read."),
                               code="bad_image") from exc
     finally:
         upload.seek(0)
+
+
+def _too_many_pixels(width: int | None, height: int | None) -> ValidationError:
+    if width is None:
+        return ValidationError(_("The image is too large: at most %(megapixels)s million "
+                                 "pixels are accepted."), code="too_many_pixels",
+                               params={"megapixels": MAX_IMAGE_PIXELS // 1_000_000})
+    return ValidationError(
+        _("The image is %(width)s × %(height)s pixels: at most %(megapixels)s million pixels "
+          "are accepted."), code="too_many_pixels",
+        params={"width": width, "height": height,
+                "megapixels": MAX_IMAGE_PIXELS // 1_000_000})
 
 
 @transaction.atomic

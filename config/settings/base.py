@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "staff.middleware.UserLanguageMiddleware",
     "staff.middleware.LoginRequiredMiddleware",
+    # After the language is chosen: refusals are written in the reader's language.
+    "portal.middleware.BadInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -177,7 +177,7 @@ def test_another_month_is_chosen_with_the_month_picker(november, login, world):
     assert (report.first_time, report.closed) == (1, 1)
     assert report.satisfaction["total"] == 1 and report.satisfaction["overall"] == 1
     assert 'data-testid="first-time-rate">100.0%<' in october.content.decode()
-    assert bad.status_code == 200 and bad.context["month"] == dt.date(2026, 11, 1)
+    assert bad.status_code == 400 and bad.context["month"] == dt.date(2026, 11, 1)
     assert "alert-warning" in bad.content.decode()
 
 
