@@ -332,7 +332,6 @@ class PartyViewSet(_Writable):
 
     @extend_schema(responses={
         201: PartySerializer,
-        400: OpenApiResponse(description="Field errors, keyed by field"),
         409: OpenApiResponse(PartyDuplicateAnswerSerializer,
                              description="People on record look like this one: send again "
                                          "with confirm_duplicate=true if it is someone "

@@ -34,7 +34,7 @@ def test_the_text_column_keeps_the_recipients_language_at_the_time(front_desk):
     export_ready(front_desk)
     # then
     row = Notification.objects.get(recipient=front_desk)
-    assert row.title == "您的工单导出已完成"
+    assert row.title == "工单导出已完成"
     assert row.title_message == {"id": "Your ticket export is ready", "args": {}}
 
 
@@ -43,13 +43,13 @@ def test_the_same_message_reads_in_chinese_then_in_english_after_a_switch(front_
     export_ready(front_desk, rows=12)
     client = login(front_desk)
     chinese = client.get(reverse("inbox:list")).content.decode()
-    assert "您的工单导出已完成" in chinese and "共 12 张工单" in chinese
+    assert "工单导出已完成" in chinese and "共 12 张工单" in chinese
     # when the person switches to English
     speaking(front_desk, "en")
     english = login(front_desk).get(reverse("inbox:list")).content.decode()
     api = login(front_desk).get(reverse("notification-list")).json()["results"]
     # then the page and the API read in English
-    assert "Your ticket export is ready" in english and "您的工单导出已完成" not in english
+    assert "Your ticket export is ready" in english and "工单导出已完成" not in english
     assert "12 tickets; the link downloads the Excel file." in english
     assert api[0]["title"] == "Your ticket export is ready"
     assert api[0]["body"] == "12 tickets; the link downloads the Excel file."

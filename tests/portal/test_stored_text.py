@@ -13,7 +13,7 @@ def test_a_message_reads_in_the_active_language_with_its_choice_labels():
     stored = message(gettext_noop("Dispatched automatically (%(mode)s)"),
                      mode=choice(DispatchMode, DispatchMode.ROUND_ROBIN))
     # when / then
-    assert text_in("zh-hans", stored) == "自动派单（自动派单（片区内轮流））"
+    assert text_in("zh-hans", stored) == "已派单：自动派单（片区内轮流）"
     assert text_in("en", stored) == (
         "Dispatched automatically (Automatic, in turn within the territory)")
 

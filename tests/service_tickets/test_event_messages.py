@@ -44,7 +44,7 @@ def test_an_automatic_dispatch_reads_in_each_readers_language(world, login):
     english = login(speaking(world["dispatcher"], "en"))
     # when / then: the ticket page
     page = reverse("tickets:detail", args=[ticket.pk])
-    assert "自动派单（自动派单（片区内轮流））" in chinese.get(page).content.decode()
+    assert "已派单：自动派单（片区内轮流）" in chinese.get(page).content.decode()
     html = english.get(page).content.decode()
     assert "Dispatched automatically (Automatic, in turn within the territory)" in html
     assert "自动派单" not in html
@@ -52,7 +52,7 @@ def test_an_automatic_dispatch_reads_in_each_readers_language(world, login):
     assert "Dispatched automatically" in english.get(EVENTS).content.decode()
     assert "自动派单（" in chinese.get(EVENTS).content.decode()
     # and the API, one event and the search
-    for client, expected in [(chinese, "自动派单（自动派单（片区内轮流））"),
+    for client, expected in [(chinese, "已派单：自动派单（片区内轮流）"),
                              (english, "Dispatched automatically (Automatic, in turn "
                                        "within the territory)")]:
         rows = client.get(reverse("ticket-events", args=[ticket.pk])).json()
@@ -145,7 +145,7 @@ def test_the_migration_reads_old_chinese_and_english_text_back_into_message_ids(
         assert entry.title_text == f"Repair {ticket.number}: 厨房水管漏水 (Waiting for dispatch)"
     with override("zh-hans"):
         assert dispatched.text == (
-            f"自动派单（{DispatchMode.LEAST_LOADED.label}）")
+            f"已派单：{DispatchMode.LEAST_LOADED.label}")
 
 
 def test_the_event_search_costs_the_same_with_3_or_30_system_events(world, login,
