@@ -169,7 +169,13 @@ class _Replay:
 
         if not self.queue:
             return
-        with time_machine.travel(self.queue[0][0], tick=False) as clock:
+        from django.test.utils import override_settings
+
+        # Escalations are told as they happen (so the inbox shows them then, not all at
+        # once when a worker first starts), but the history sends no e-mail.
+        dummy = "django.core.mail.backends.dummy.EmailBackend"
+        with (override_settings(EMAIL_BACKEND=dummy),
+              time_machine.travel(self.queue[0][0], tick=False) as clock):
             while self.queue:
                 at, _order, life = heapq.heappop(self.queue)
                 if at > self.until:
@@ -388,6 +394,7 @@ def _ticket_life(*, cast: _Cast, rng: random.Random, code: str, room, party, sou
             else:
                 ticket = ticket_act(ticket_id=pk, action=Action.DISPATCH, by=cast.dispatcher,
                                     to=worker)
+                cast_mark_read(cast.dispatcher)
                 if rounds == 1 and rng.random() < 0.04:
                     yield _later(timezone.now(), rng, 5, 30, duty=not around)
                     ticket_act(ticket_id=pk, action=Action.DECLINE, by=worker,
@@ -405,6 +412,7 @@ def _ticket_life(*, cast: _Cast, rng: random.Random, code: str, room, party, sou
                     if rng.random() < 0.5:
                         escalate_by_hand(ticket_id=pk, by=cast.dispatcher,
                                          reason="业主多次催促，师傅迟迟未接单")
+                        _tell_escalations()
                 yield _later(timezone.now(), rng, 1, 300 if slow else 25, duty=not around)
                 ticket = ticket_act(ticket_id=pk, action=Action.ACCEPT, by=worker)
                 cast_mark_read(worker)
@@ -431,8 +439,10 @@ def _ticket_life(*, cast: _Cast, rng: random.Random, code: str, room, party, sou
                 responsibility, remedy, department = rng.choice(COMPLAINT_FINDINGS)
                 from staff.models import Department
 
+                handler = rng.choice([cast.dispatcher, cast.manager])
+                cast_mark_read(handler)
                 ticket = complaint_update(
-                    ticket_id=pk, by=rng.choice([cast.dispatcher, cast.manager]),
+                    ticket_id=pk, by=handler,
                     expected_version=ticket.version, replied=True,
                     responsibility=responsibility, remedy=remedy,
                     complained_department=Department.objects.filter(code=department).first())
@@ -479,12 +489,22 @@ def _ticket_life(*, cast: _Cast, rng: random.Random, code: str, room, party, sou
                     scores=_scores(rng, happy),
                     comments=rng.choice(PRAISE) if happy else rng.choice(UNHAPPY))
                 break
+            _tell_escalations()
             ticket = type(ticket).objects.get(pk=pk)
             if ticket.status != Status.REOPENED:
                 return
             slow = False
 
     return life
+
+
+def _tell_escalations() -> None:
+    """What the worker does for each new escalation, done at once on the moved clock."""
+    from .escalation import escalation_notify
+    from .models import Escalation
+
+    for pk in Escalation.objects.filter(notified_at__isnull=True).values_list("pk", flat=True):
+        escalation_notify(escalation_id=pk)
 
 
 def cast_mark_read(user) -> None:

@@ -1,5 +1,6 @@
 import io
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 from django.contrib.auth import authenticate
@@ -157,10 +158,10 @@ def test_every_demo_ticket_keeps_the_invariants_of_the_services(seeded):
         # the events begin with its creation, never go back in time, and end in its state
         assert history[0].kind == EventKind.CREATED
         assert history[0].created_at == ticket.created_at
-        assert all(a.created_at <= b.created_at for a, b in zip(history, history[1:]))
+        assert all(a.created_at <= b.created_at for a, b in pairwise(history))
         moves = [e for e in history if e.kind == EventKind.TRANSITION]
         assert (moves[-1].to_status if moves else Status.NEW) == ticket.status
-        for before, after in zip(moves, moves[1:]):
+        for before, after in pairwise(moves):
             assert after.from_status == before.to_status
         assert history[-1].created_at <= timezone.now()
     # and every ticket is on its caller's timeline
@@ -200,6 +201,9 @@ def test_open_work_is_waiting_now_and_staff_have_read_their_old_messages(seeded)
     old = Notification.objects.filter(created_at__lt=month_ago)
     assert old.count() >= 100
     assert old.filter(read_at__isnull=True).count() < old.count() / 10
+    # and escalations were told when they happened, not left for a worker to send now
+    assert not Escalation.objects.filter(notified_at__isnull=True).exists()
+    assert Notification.objects.filter(source__startswith="escalation:").count() >= 10
 
 
 def test_demo_users_have_a_calendar_tasks_and_memos_around_today(seeded):
