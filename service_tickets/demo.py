@@ -62,6 +62,15 @@ TICKET_KINDS = {
                        "维修师傅约好上午来，等了一上午没人", "车位被外来车辆长期占用，没人管",
                        "保洁阿姨态度差，说了两句就吵起来"], (60, 600)),
 }
+# What tenants of the office tower and shops of the shopping centre report instead.
+WORKPLACE_TEXTS = {
+    "leak": ["茶水间水槽下水管漏水", "空调冷凝水管滴水，地毯湿了一片", "卫生间洗手台下面渗水"],
+    "water-power": ["办公室一排灯管不亮", "会议室插座没电，投影仪用不了", "茶水间净水器不出水",
+                    "店铺招牌灯不亮"],
+    "power-outage": ["整层办公区突然停电，电脑全黑了", "店铺跳闸，冷柜停了"],
+    "complaint": ["中央空调温度太高，办公室闷热", "晚上加班时空调提前关了",
+                  "商场保洁不及时，店门口有垃圾", "停车收费和合同约定的不一样"],
+}
 SOURCES = [("phone", 58), ("walk_in", 18), ("staff", 10), ("patrol", 8),
            ("suggestion_box", 3), ("committee", 3)]
 PUBLIC_AREA = {"public-facility", "lift", "cleaning"}  # often reported for no room
@@ -352,6 +361,8 @@ def _ticket_life(*, cast: _Cast, rng: random.Random, code: str, room, party, sou
 
         category = Category.objects.get(code=code)
         texts, work = TICKET_KINDS[code][1], TICKET_KINDS[code][2]
+        if room.use != "home":
+            texts = WORKPLACE_TEXTS.get(code, texts)
         complaint = code == "complaint"
         around = category.around_the_clock
         public = code in PUBLIC_AREA and (source == "patrol" or rng.random() < 0.6)
