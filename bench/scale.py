@@ -41,6 +41,9 @@ def scale_staff(target: int) -> None:
     User.objects.bulk_create(batch)
 
 
+BENCH_ESTATE = "基准小区"
+
+
 def scale_owners(*, estates: int, rooms: int, people: int) -> None:
     """``estates`` estates of 20-storey buildings, 2 units × 2 rooms a floor; one owner per
     room and the other people as family members and tenants."""
@@ -51,7 +54,10 @@ def scale_owners(*, estates: int, rooms: int, people: int) -> None:
     from owners.pinyin import name_keys
     from owners.validators import mask_id_number, resident_id_check_char
 
-    if Room.objects.filter(code__startswith="B").count() >= rooms:
+    # The scale data's own rooms and people, whatever the demo data holds beside them:
+    # counting every room or person would take the demo's for part of the scale.
+    bench_rooms = Room.objects.filter(estate__name__startswith=BENCH_ESTATE)
+    if bench_rooms.count() >= rooms:
         return
     rng = random.Random(11)
     fake = Faker("zh_CN")
@@ -60,7 +66,7 @@ def scale_owners(*, estates: int, rooms: int, people: int) -> None:
     per_building = 20 * 2 * 2
     room_objs = []
     for e in range(estates):
-        estate, _ = Estate.objects.get_or_create(name=f"基准小区{e + 1:02d}")
+        estate, _ = Estate.objects.get_or_create(name=f"{BENCH_ESTATE}{e + 1:02d}")
         for b in range(max(1, per_estate // per_building)):
             building, _ = Building.objects.get_or_create(estate=estate, number=f"B{b + 1}")
             for u in (1, 2):
@@ -74,7 +80,7 @@ def scale_owners(*, estates: int, rooms: int, people: int) -> None:
                                               sort_key=Room.natural_key_for(
                                                   f"B{b + 1}-{u}-{number}")))
     Room.objects.bulk_create(room_objs, batch_size=5000, ignore_conflicts=True)
-    room_ids = list(Room.objects.filter(code__startswith="B").values_list("id", flat=True))
+    room_ids = list(bench_rooms.values_list("id", flat=True))
 
     def new_party(i: int) -> Party:
         name = fake.name()
@@ -86,7 +92,9 @@ def scale_owners(*, estates: int, rooms: int, people: int) -> None:
                      id_type="resident_id", id_encrypted=identity.encrypt(number),
                      id_hash=identity.lookup_hash(number), id_masked=mask_id_number(number))
 
-    done = Party.objects.count()
+    # Each person of the scale data owns or lives in one of its rooms.
+    done = (Ownership.objects.filter(room__in=bench_rooms).count()
+            + Occupancy.objects.filter(room__in=bench_rooms).count())
     for start in range(done, people, 5000):
         batch = [new_party(i) for i in range(start, min(start + 5000, people))]
         Party.objects.bulk_create(batch)

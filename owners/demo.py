@@ -5,21 +5,17 @@ import random
 from decimal import Decimal
 
 from django.utils import timezone
-from django.utils.translation import gettext_noop
 from faker import Faker
 
-from portal.stored_text import message
+from staff.models import User
 
 from . import identity
-from .choices import ActivityKind, EstateKind, Gender, IdType, OccupantRelation, RoomStatus
+from .choices import EstateKind, Gender, IdType, OccupantRelation, RoomStatus
 from .models import (
-    Activity,
     Building,
     Committee,
     CommitteeMember,
     Estate,
-    Occupancy,
-    Ownership,
     Party,
     Phone,
     Room,
@@ -27,10 +23,11 @@ from .models import (
     Vehicle,
 )
 from .pinyin import name_keys
-from .services import rooms_bulk_create
+from .services import occupancy_add, ownership_add, rooms_bulk_create
 from .validators import mask_id_number, normalise_phone, resident_id_check_char
 
-# name, kind, address, [(building, units, floors, rooms per floor, area)]
+# name, kind, address, [(building, units, floors, rooms per floor, area)]: two residential
+# estates of high-rises, one of six-storey blocks, an office tower and a shopping centre.
 ESTATES = [
     ("翠苑花园", EstateKind.RESIDENTIAL, "杭州市西湖区文三路 288 号",
      [("1", ["1", "2"], 18, 2, "89.50"), ("2", ["1", "2"], 18, 2, "126.00"),
@@ -39,7 +36,13 @@ ESTATES = [
      [("5", ["1"], 26, 4, "110.00"), ("6", ["1"], 26, 4, "143.20")]),
     ("钱江商务中心", EstateKind.OFFICE, "杭州市上城区钱江路 58 号",
      [("A", [], 20, 6, "210.00")]),
+    ("桂花城", EstateKind.RESIDENTIAL, "杭州市拱墅区莫干山路 1288 号",
+     [("7", ["1", "2"], 6, 2, "92.00"), ("8", ["1", "2"], 6, 2, "92.00"),
+      ("9", ["1", "2"], 6, 2, "118.60")]),
+    ("金沙湾购物中心", EstateKind.COMMERCIAL, "杭州市钱塘区金沙大道 600 号",
+     [("1", [], 4, 14, "68.00")]),
 ]
+ROOM_USE = {EstateKind.OFFICE: "office", EstateKind.COMMERCIAL: "shop"}
 TAGS = ["VIP", "独居老人", "业委会成员", "装修中", "有宠物"]
 PLATE_PROVINCES = "浙浙浙浙沪苏皖"
 
@@ -59,6 +62,7 @@ def seed(*, stdout, rng: random.Random) -> None:
     fake = Faker("zh_CN")
     fake.seed_instance(rng.randint(0, 10**6))
     tags = [Tag.objects.get_or_create(name=name)[0] for name in TAGS]
+    desk = User.objects.filter(username="frontdesk").first()
     for name, kind, address, buildings in ESTATES:
         estate = Estate.objects.create(name=name, kind=kind, address=address,
                                        phone="0571-8" + str(rng.randint(1000000, 9999999)))
@@ -66,8 +70,10 @@ def seed(*, stdout, rng: random.Random) -> None:
             building = Building.objects.create(estate=estate, number=number, floors=floors)
             rooms_bulk_create(building=building, units=units, floor_from=1, floor_to=floors,
                               rooms_per_floor=per_floor, gross_area=Decimal(area), by=None,
-                              use="office" if kind == EstateKind.OFFICE else "home")
-        members = _people_for(estate, fake, rng, tags)
+                              use=ROOM_USE.get(kind, "home"))
+        members = _people_for(estate, fake, rng, tags, desk)
+        if kind != EstateKind.RESIDENTIAL:
+            continue
         committee = Committee.objects.create(
             estate=estate, term="第二届", term_start=datetime.date(2024, 6, 1),
             term_end=datetime.date(2029, 5, 31))
@@ -95,60 +101,71 @@ def _new_party(fake: Faker, rng: random.Random, *, with_id: bool = True) -> tupl
     return party, mobile
 
 
-def _people_for(estate: Estate, fake: Faker, rng: random.Random, tags: list[Tag]) -> list[Party]:
-    rooms = list(Room.objects.filter(estate=estate).order_by("code"))
+def _moment(day: datetime.date, rng: random.Random) -> datetime.datetime:
+    """Some time of the office day on ``day``, when the desk would have entered it."""
+    zone = timezone.get_current_timezone()
+    return datetime.datetime.combine(day, datetime.time(9), zone) + datetime.timedelta(
+        minutes=rng.randint(0, 8 * 60))
+
+
+def _people_for(estate: Estate, fake: Faker, rng: random.Random, tags: list[Tag],
+                desk) -> list[Party]:
+    """Owners of most rooms, family members in about half of the homes and tenants in a
+    tenth, their phones and cars. Ownerships and occupancies go through the services at
+    the day they began (the clock moved there), so timelines and the audit log tell the
+    households' history."""
+    import time_machine
+    from simple_history.utils import bulk_create_with_history
+
+    rooms = list(Room.objects.filter(estate=estate).select_related("estate").order_by("code"))
     today = timezone.localdate()
-    owners, phones, ownerships, occupancies, activities, vehicles = [], [], [], [], [], []
-    pending_family = []
+    owners, phones, vehicles, households = [], [], [], []
     for room in rooms:
         if rng.random() < 0.12:
             continue  # unsold or unknown owner
         party, mobile = _new_party(fake, rng)
         owners.append((party, mobile, room))
-    Party.objects.bulk_create([p for p, _, _ in owners], batch_size=500)
-    for party, mobile, room in owners:
+    family, tenants = [], []
+    for _party, _mobile, room in owners:
+        if room.use == "home" and rng.random() < 0.5:
+            relative, mobile = _new_party(fake, rng, with_id=rng.random() < 0.5)
+            family.append((relative, mobile, room))
+    for room in rng.sample(rooms, k=len(rooms) // 10):
+        tenants.append((*_new_party(fake, rng), room))
+    people = owners + family + tenants
+    bulk_create_with_history([p for p, _, _ in people], Party, batch_size=500,
+                             default_user=desk)
+    for party, mobile, _room in people:
         phone = normalise_phone(mobile)
         phones.append(Phone(party=party, e164=phone.e164, kind=phone.kind, display=phone.display,
                             tail=phone.tail, is_primary=True))
-        start = today - datetime.timedelta(days=rng.randint(200, 3000))
-        ownerships.append(Ownership(room=room, party=party, start_date=start))
-        activities.append(Activity(party=party, room=room, kind=ActivityKind.HOUSEHOLD,
-                                   occurred_at=timezone.now() - datetime.timedelta(
-                                       days=(today - start).days),
-                                   title=f"成为 {room.code} 的业主",
-                                   message=message(gettext_noop("Became an owner of %(room)s"),
-                                                   room=room.code)))
-        if rng.random() < 0.35:
+        if rng.random() < 0.3:
             vehicles.append(Vehicle(party=party, plate=f"{rng.choice(PLATE_PROVINCES)}"
                                     f"{rng.choice('ABCDEFGH')}{rng.randint(10000, 99999)}"))
-        if rng.random() < 0.5:
-            pending_family.append((room, party))
-    family = []
-    for room, _owner in pending_family:
-        relative, mobile = _new_party(fake, rng, with_id=rng.random() < 0.5)
-        family.append((relative, mobile, room))
-    tenants = [(*_new_party(fake, rng), room) for room in rng.sample(rooms, k=len(rooms) // 10)]
-    Party.objects.bulk_create([p for p, _, _ in family + tenants], batch_size=500)
-    for party, mobile, room in family:
-        phone = normalise_phone(mobile)
-        phones.append(Phone(party=party, e164=phone.e164, kind=phone.kind, display=phone.display,
-                            tail=phone.tail, is_primary=True))
-        occupancies.append(Occupancy(room=room, party=party, relation=OccupantRelation.FAMILY,
-                                     relation_detail=rng.choice(["配偶", "子女", "父母"]),
-                                     start_date=today - datetime.timedelta(days=100)))
-    for party, mobile, room in tenants:
-        phone = normalise_phone(mobile)
-        phones.append(Phone(party=party, e164=phone.e164, kind=phone.kind, display=phone.display,
-                            tail=phone.tail, is_primary=True))
-        occupancies.append(Occupancy(room=room, party=party, relation=OccupantRelation.TENANT,
-                                     start_date=today - datetime.timedelta(days=60)))
     Phone.objects.bulk_create(phones, batch_size=1000)
-    Ownership.objects.bulk_create(ownerships, batch_size=1000)
-    Occupancy.objects.bulk_create(occupancies, batch_size=1000)
-    Activity.objects.bulk_create(activities, batch_size=1000)
     Vehicle.objects.bulk_create(vehicles, batch_size=1000)
-    owned = {o.room_id for o in ownerships}
-    rented = {o.room_id for o in occupancies if o.relation == OccupantRelation.TENANT}
+    for party, _mobile, room in owners:
+        start = today - datetime.timedelta(days=rng.randint(200, 3000))
+        households.append((start, "owner", party, room, ""))
+    for party, _mobile, room in family:
+        households.append((today - datetime.timedelta(days=rng.randint(30, 900)), "family",
+                           party, room, rng.choice(["配偶", "子女", "父母"])))
+    for party, _mobile, room in tenants:
+        households.append((today - datetime.timedelta(days=rng.randint(20, 700)), "tenant",
+                           party, room, ""))
+    households.sort(key=lambda row: (row[0], row[3].code, row[1]))
+    with time_machine.travel(_moment(households[0][0], rng), tick=False) as clock:
+        for start, role, party, room, detail in households:
+            clock.move_to(_moment(start, rng))
+            if role == "owner":
+                ownership_add(room=room, party=party, by=desk, start_date=start)
+            else:
+                occupancy_add(room=room, party=party, by=desk, start_date=start,
+                              relation=(OccupantRelation.FAMILY if role == "family"
+                                        else OccupantRelation.TENANT),
+                              relation_detail=detail)
+    owned = {room.pk for _p, _m, room in owners}
+    rented = {room.pk for _p, _m, room in tenants}
     Room.objects.filter(pk__in=owned).update(status=RoomStatus.OCCUPIED)
     Room.objects.filter(pk__in=rented).update(status=RoomStatus.RENTED)
     for party, _, _ in rng.sample(owners, k=min(20, len(owners))):
@@ -162,8 +179,6 @@ def _demo_templates() -> None:
 
     import docx
     from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from staff.models import User
 
     from .documents import template_upload
 

@@ -10,7 +10,7 @@ import random
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 
 
 class Command(BaseCommand):
@@ -18,6 +18,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         rng = random.Random(20261127)  # noqa: S311 - demo data, the same every time
+        # The seed runs some 100,000 queries: without DEBUG's query log (for which SQLite
+        # runs one more query each, to quote the parameters) it takes a third less time.
+        connection.make_debug_cursor = connection.make_cursor
+        try:
+            self._seed(rng)
+        finally:
+            del connection.make_debug_cursor
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+
+    def _seed(self, rng: random.Random) -> None:
         with transaction.atomic():
             for app_config in apps.get_app_configs():
                 if not str(app_config.path).startswith(str(settings.BASE_DIR)):
@@ -29,4 +39,3 @@ class Command(BaseCommand):
                         raise
                     continue
                 module.seed(stdout=self.stdout, rng=rng)
-        self.stdout.write(self.style.SUCCESS("Demo data ready."))
