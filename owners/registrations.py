@@ -35,26 +35,38 @@ def _search(user, text: str, limit: int) -> list[search.SearchHit]:
 
 CARD_CACHE_KEY = "owners:dashboard-figures"
 # Counting distinct people over hundreds of thousands of tenures takes tens of
-# milliseconds; the figures are shared by every user, so one count a minute is enough.
+# milliseconds; the figures are the same for everyone with the same patch, so one count a
+# minute per patch is enough.
 CARD_CACHE_SECONDS = 60
 
 
-def _card_figures() -> dict:
+def _card_figures(rooms_within: Q | None) -> dict:
+    """Rooms, vacant rooms, owners and occupants now: the company's, or those of a patch."""
+    rooms = Room.objects.all() if rooms_within is None else Room.objects.filter(rooms_within)
+    ownerships = Ownership.objects.filter(current_q())
+    occupancies = Occupancy.objects.filter(current_q())
+    if rooms_within is not None:
+        ownerships = ownerships.filter(room__in=rooms.values("pk"))
+        occupancies = occupancies.filter(room__in=rooms.values("pk"))
     return {
-        "rooms": Room.objects.aggregate(total=Count("id"),
-                                        vacant=Count("id", filter=Q(status="vacant"))),
-        "owners": Ownership.objects.filter(current_q()).values("party").distinct().count(),
-        "occupants": Occupancy.objects.filter(current_q()).values("party").distinct().count(),
+        "rooms": rooms.aggregate(total=Count("id"),
+                                 vacant=Count("id", filter=Q(status="vacant"))),
+        "owners": ownerships.values("party").distinct().count(),
+        "occupants": occupancies.values("party").distinct().count(),
     }
 
 
 def _card(user) -> dashboard.Card | None:
+    """The rooms and residents the user may see: the company's for the desk and managers,
+    their own territories' for service staff."""
     if not user.has_perm("owners.view_room"):
         return None
-    figures = cache.get(CARD_CACHE_KEY)
+    within = room_limits(user)
+    key = CARD_CACHE_KEY if within is None else f"{CARD_CACHE_KEY}:user:{user.pk}"
+    figures = cache.get(key)
     if figures is None:
-        figures = _card_figures()
-        cache.set(CARD_CACHE_KEY, figures, CARD_CACHE_SECONDS)
+        figures = _card_figures(within)
+        cache.set(key, figures, CARD_CACHE_SECONDS)
     rooms, owners, occupants = figures["rooms"], figures["owners"], figures["occupants"]
     return dashboard.Card(title=_("Rooms and residents"), icon="buildings", order=100, figures=[
         dashboard.Figure(label=_("Rooms"), value=rooms["total"],

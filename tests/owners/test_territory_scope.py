@@ -120,3 +120,17 @@ def test_the_limited_list_costs_the_same_for_few_or_many_people(login, service_s
     for n in range(15):
         OwnershipFactory(room=patch["rooms"]["west"], party=PartyFactory(name=f"李业主{n}"))
     assert queries() == few
+
+
+def test_the_dashboard_counts_only_the_rooms_and_residents_of_the_staff_members_patch(
+        service_staff, front_desk, patch):
+    from owners.registrations import _card
+
+    # Given two rooms and two current residents in the patch, and more outside it
+    def figures(user) -> list:
+        rooms, _vacant, owners, occupants = (f.value for f in _card(user).figures)
+        return [rooms, owners, occupants]
+
+    # Then service staff count their patch, the desk the whole company
+    assert figures(service_staff) == [2, 1, 1]  # rooms, owners, occupants now
+    assert figures(front_desk) == [4, 2, 1]
