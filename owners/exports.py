@@ -9,6 +9,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from audit.services import audit_record
+from background.enqueue import enqueue_on_commit
 
 from . import identity
 from .models import Occupancy, Ownership
@@ -148,15 +149,12 @@ def list_export_request(*, user, kind: str, filters: dict):
     """Record an export for the worker; it never fails the request (see enqueue_on_commit)."""
     from django.db import transaction
 
-    from config.celery import enqueue_on_commit
-
     from .models import ListExport
-    from .tasks import run_list_export
 
     with transaction.atomic():
         export = ListExport.objects.create(
             user=user, kind=kind, filters={k: v for k, v in filters.items() if v})
-        enqueue_on_commit(run_list_export, export.pk)
+        enqueue_on_commit("owners.run_list_export", export.pk)
     return export
 
 

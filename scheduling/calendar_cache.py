@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from .ranges import calendar_rows
 from .recurrence import occurrences
 
 # The fields of one cached occurrence, in order (a tuple pickles small and fast).
@@ -75,7 +76,7 @@ def _generations(user_ids: list[int]) -> dict[int, object]:
 
 
 def _expand(rows, user_ids: set[int], start: datetime, end: datetime) -> dict[int, list]:
-    """The occurrences of ``rows`` (``selectors.EventRow``) in ``[start, end)`` for each of
+    """The occurrences of ``rows`` (``ranges.EventRow``) in ``[start, end)`` for each of
     ``user_ids`` asked to them, with that person's answer."""
     result: dict[int, list] = {pk: [] for pk in user_ids}
     for event in rows:
@@ -118,9 +119,7 @@ def occurrences_of(user_ids: Iterable[int], start: datetime, end: datetime, *,
                    known_generations: dict | None = None) -> dict[int, list]:
     """Each person's occurrences in ``[start, end)`` of the events they are asked to
     (declined ones included) as tuples of ``FIELDS``, sorted by time; from the cache
-    where it holds them, the rest read in one go (``selectors.calendar_rows``)."""
-    from .selectors import calendar_rows
-
+    where it holds them, the rest read in one go (``ranges.calendar_rows``)."""
     ids = list(dict.fromkeys(user_ids))
     seconds = cache_seconds()
     if not seconds:

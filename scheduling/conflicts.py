@@ -12,8 +12,9 @@ from datetime import datetime, timedelta
 
 from .choices import ConflictAction, EventKind, Response
 from .models import ConflictPolicy, Event
+from .ranges import calendar_rows
 from .recurrence import Occurrence, busy_span, occurrences, series_end_of
-from .selectors import calendar_rows, event_responses
+from .selectors import event_responses
 
 DEFAULT_BLOCKING = {EventKind.VISIT}
 

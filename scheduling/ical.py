@@ -26,8 +26,9 @@ from audit.services import audit_record
 
 from .choices import Response
 from .models import CalendarFeed, Event
+from .ranges import events_in_range
 from .recurrence import occurrences, whole_days
-from .selectors import events_in_range, may_see_details
+from .selectors import may_see_details
 
 PRODID = "-//Wuye CRM//Scheduling//ZH"
 UID_DOMAIN = "wuye-crm"

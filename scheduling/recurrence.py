@@ -318,7 +318,7 @@ def series_end_of(*, start: datetime, end: datetime, rrule: str) -> datetime | N
 def _exceptions_of(event) -> list:
     if event.pk is None:
         return []
-    known = getattr(event, "exception_list", None)  # read already (selectors.EventRow)
+    known = getattr(event, "exception_list", None)  # read already (ranges.EventRow)
     if known is not None:
         return known
     return list(event.exceptions.all())

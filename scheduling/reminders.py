@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from audit.services import audit_record
-from config.celery import enqueue_on_commit
+from background.enqueue import enqueue_on_commit
 from portal.stored_text import message, moment
 
 from .choices import Response, TaskStatus
@@ -206,8 +206,6 @@ def reminders_scan(*, now: datetime | None = None) -> int:
     many were given. Safe to run any number of times, and by two scanners at once."""
     from inbox.services import notify
 
-    from .tasks import send_reminder_email
-
     now = now or timezone.now()
     given = 0
     for due in _due_reminders(now):
@@ -218,8 +216,8 @@ def reminders_scan(*, now: datetime | None = None) -> int:
                 notify(recipients=[due.user], title=_message_title(due),
                        body=due.place, url=url, source=due.key)
                 if due.user.email:
-                    enqueue_on_commit(send_reminder_email, sent.pk, due.kind, due.object_id,
-                                      due.start.isoformat())
+                    enqueue_on_commit("scheduling.send_reminder_email", sent.pk, due.kind,
+                                      due.object_id, due.start.isoformat())
         except IntegrityError:
             continue  # another scanner gave it a moment ago
         given += 1

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from audit.services import audit_record
-from config.celery import enqueue_on_commit
+from background.enqueue import enqueue_on_commit
 from inbox.services import notify
 from owners.timeline import activity_record
 from portal.stored_text import choice, message, moment
@@ -25,6 +25,7 @@ from . import calendar_cache
 from .choices import ConflictAction, EventKind, Response
 from .conflicts import Conflict, find_conflicts, policy_for
 from .models import Attendance, Event, EventException
+from .ranges import LONGEST_EVENT
 from .recurrence import (
     _parts,
     format_until,
@@ -35,7 +36,7 @@ from .recurrence import (
     validate_rrule,
     whole_days,
 )
-from .selectors import LONGEST_EVENT, is_manager
+from .selectors import is_manager
 
 EDITABLE = {"kind", "title", "start", "end", "all_day", "place", "notes", "rrule", "private",
             "attendees", "party", "room", "ticket", "outside_participants"}
@@ -155,11 +156,43 @@ def _timeline(event: Event, by) -> None:
 
 
 def _send_mail(kind: str, event: Event, users) -> None:
-    from .tasks import send_event_email
-
     ids = sorted({u.pk for u in users if u is not None and u.email})
     if ids:
-        enqueue_on_commit(send_event_email, kind, event.pk, ids)
+        enqueue_on_commit("scheduling.send_event_email", kind, event.pk, ids)
+
+
+MAIL_KINDS = {"invited", "changed", "cancelled"}
+
+
+def event_email_send(*, kind: str, event_id: int, user_ids: list[int]) -> int:
+    """E-mail the people an event was offered to, changed for or cancelled for, each in
+    their own language; returns the e-mails sent. Each (person, event, kind, version) is
+    claimed once, so a redelivered message sends nothing twice."""
+    from django.db import IntegrityError
+
+    from staff.emails import send_templated
+    from staff.models import User
+
+    from .models import ReminderSent
+
+    if kind not in MAIL_KINDS:
+        raise ValueError(f"unknown event e-mail {kind!r}")
+    event = Event.objects.select_related("organizer").filter(pk=event_id).first()
+    if event is None:
+        return 0
+    sent = 0
+    for user in User.objects.filter(pk__in=user_ids, is_active=True).exclude(email=""):
+        key = f"event-mail:{kind}:{event.pk}:v{event.version}"
+        try:
+            with transaction.atomic():
+                ReminderSent.objects.create(user=user, key=key[:120])
+        except IntegrityError:
+            continue  # already sent by an earlier delivery of this message
+        send_templated(name=f"event-{kind}", to=[user.email], language=user.language,
+                       context={"user": user, "event": event, "url": event_url(event.pk),
+                                "organiser": event.organizer})
+        sent += 1
+    return sent
 
 
 def _when_and_where(event: Event, when: datetime) -> dict:

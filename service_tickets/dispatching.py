@@ -6,11 +6,10 @@ parent) first, then the least open load, then the name — all computed in one S
 """
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from .choices import OPEN_STATUSES, Action, DispatchMode
+from .choices import OPEN_STATUSES, DispatchMode
 from .models import Category, Territory, Ticket
 
 
@@ -78,14 +77,3 @@ def automatic_assignee(ticket: Ticket):
     territory.save(update_fields=["last_assigned"])
     return chosen
 
-
-@transaction.atomic
-def dispatch_with_team(*, ticket_id: int, by, to, helpers, note: str = "",
-                       expected_version: int | None = None) -> Ticket:
-    """Dispatch to ``to`` with ``helpers`` working alongside: both or neither, so a helper
-    not authorised in the territory leaves the ticket as it was."""
-    from .services import ticket_act, ticket_set_people
-
-    ticket = ticket_act(ticket_id=ticket_id, action=Action.DISPATCH, by=by, to=to, note=note,
-                        expected_version=expected_version)
-    return ticket_set_people(ticket_id=ticket.pk, by=by, helpers=list(helpers))

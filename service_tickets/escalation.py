@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from config.celery import enqueue_on_commit
+from background.enqueue import enqueue_on_commit
 from portal.stored_text import choice, is_message, message, text
 
 from .choices import OPEN_STATUSES, EventKind, Status
@@ -61,8 +61,6 @@ def escalations_scan(*, now=None) -> int:
     """Fire every due rule once per ticket; returns how many escalations were made. Set
     based: per rule, one statement writes the escalations, one the tickets' events, and
     one message asks a worker to tell the people."""
-    from .tasks import send_escalation_emails
-
     now = now or timezone.now()
     made = 0
     for rule in EscalationRule.objects.filter(is_active=True):
@@ -76,7 +74,8 @@ def escalations_scan(*, now=None) -> int:
                 TicketEvent(ticket_id=ticket_id, kind=EventKind.ESCALATED, created_at=now,
                             message=said, data={"rule": rule.pk, "level": rule.level})
                 for _escalation_id, ticket_id in fired])
-            enqueue_on_commit(send_escalation_emails, [pk for pk, _ticket_id in fired])
+            enqueue_on_commit("service_tickets.send_escalation_emails",
+                              [pk for pk, _ticket_id in fired])
         made += len(fired)
     _resend_unnotified(now)
     return made
@@ -88,13 +87,11 @@ RESEND_AFTER = timedelta(minutes=10)
 def _resend_unnotified(now) -> None:
     """Queue again the notices of escalations nobody was told of (the queued task was lost
     with a broker or worker); the task's claim makes a late duplicate harmless."""
-    from .tasks import send_escalation_emails
-
     stale = list(Escalation.objects.filter(notified_at__isnull=True,
                                            created_at__lt=now - RESEND_AFTER)
                  .order_by("created_at").values_list("pk", flat=True)[:BATCH])
     if stale:
-        enqueue_on_commit(send_escalation_emails, stale)
+        enqueue_on_commit("service_tickets.send_escalation_emails", stale)
 
 
 def _matching_rules(ticket: Ticket):
@@ -152,9 +149,7 @@ def escalate_by_hand(*, ticket_id: int, by, reason: str | dict) -> Escalation:
         message=message(gettext_noop("Level %(level)s by hand: %(reason)s"), level=level,
                         reason=said if said is not None else reason),
         data={"escalation": escalation.pk, "level": level, "manual": True})
-    from .tasks import send_escalation_email
-
-    enqueue_on_commit(send_escalation_email, escalation.pk)
+    enqueue_on_commit("service_tickets.send_escalation_email", escalation.pk)
     return escalation
 
 

@@ -20,6 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from audit.services import audit_record
+from background.enqueue import enqueue_on_commit
 from owners.exports import cell_text
 from portal.stored_text import message
 from workcalendar.clock import ConfirmedYears
@@ -112,14 +113,11 @@ def ticket_export(*, queryset, by, query: str) -> tuple[tempfile.SpooledTemporar
 def ticket_export_request(*, user, query: str) -> str:
     """Have the worker export the list filtered by ``query``; returns the export's token.
     Never fails the request (see ``enqueue_on_commit``)."""
-    from config.celery import enqueue_on_commit
-
     from .models import TicketExport
-    from .tasks import run_ticket_export
 
     export = TicketExport.objects.create(requested_by=user, query=query[:1000])
     token = export.pk.hex
-    enqueue_on_commit(run_ticket_export, user.pk, export.query, token)
+    enqueue_on_commit("service_tickets.run_ticket_export", user.pk, export.query, token)
     return token
 
 
@@ -129,10 +127,7 @@ STALLED_AFTER = timedelta(minutes=30)  # a started one not done by then: its wor
 
 def exports_resume(now=None) -> int:
     """Queue again the requests still pending that no worker is on; returns how many."""
-    from config.celery import enqueue_on_commit
-
     from .models import TicketExport
-    from .tasks import run_ticket_export
 
     now = now or timezone.now()
     lost = (TicketExport.objects.filter(state=TicketExport.State.PENDING,
@@ -141,8 +136,8 @@ def exports_resume(now=None) -> int:
             .order_by("created_at")[:100])
     count = 0
     for export in lost:
-        enqueue_on_commit(run_ticket_export, export.requested_by_id, export.query,
-                          export.pk.hex)
+        enqueue_on_commit("service_tickets.run_ticket_export", export.requested_by_id,
+                          export.query, export.pk.hex)
         count += 1
     return count
 

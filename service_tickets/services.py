@@ -30,6 +30,7 @@ from .choices import (
     Status,
     TicketType,
 )
+from .dispatching import automatic_assignee, people_who_may_see
 from .models import (
     Category,
     Notice,
@@ -165,8 +166,6 @@ def ticket_create(
                                    data={"notice": notice.pk})
     _timeline(ticket, by)
     audit_record(actor=by, action="tickets.created", target=ticket)
-    from .dispatching import automatic_assignee
-
     chosen = automatic_assignee(ticket)
     if chosen is not None:
         ticket = ticket_act(ticket_id=ticket.pk, action=Action.DISPATCH, by=None, to=chosen,
@@ -387,8 +386,6 @@ def ticket_set_people(*, ticket_id: int, by, helpers=None, watchers=None,
             ticket.helpers.set(helpers)
             data["helpers"] = [u.pk for u in helpers]
         if watchers is not None:
-            from .dispatching import people_who_may_see
-
             allowed = set(people_who_may_see(ticket).filter(
                 pk__in=[u.pk for u in watchers]).values_list("pk", flat=True))
             outside = [u for u in watchers if u.pk not in allowed]
@@ -407,6 +404,16 @@ def ticket_set_people(*, ticket_id: int, by, helpers=None, watchers=None,
                             helpers=names,
                             watchers=", ".join(str(u) for u in ticket.watchers.all()) or "—"))
     return ticket
+
+
+@transaction.atomic
+def dispatch_with_team(*, ticket_id: int, by, to, helpers, note: str = "",
+                       expected_version: int | None = None) -> Ticket:
+    """Dispatch to ``to`` with ``helpers`` working alongside: both or neither, so a helper
+    not authorised in the territory leaves the ticket as it was."""
+    ticket = ticket_act(ticket_id=ticket_id, action=Action.DISPATCH, by=by, to=to, note=note,
+                        expected_version=expected_version)
+    return ticket_set_people(ticket_id=ticket.pk, by=by, helpers=list(helpers))
 
 
 def _may_record_work(ticket: Ticket, by) -> bool:

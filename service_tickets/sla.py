@@ -15,6 +15,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from audit.services import audit_record
+from background.enqueue import enqueue_on_commit
 from workcalendar.clock import WorkCalendar
 
 from .choices import OPEN_STATUSES, Action, EventKind
@@ -256,11 +257,7 @@ def _iso(times: dict) -> dict:
 def due_times_recompute_request(year: int) -> None:
     """Have the worker recompute the due times for ``year`` once the confirming transaction
     commits (never failing it when the broker is away: the scan sends it again)."""
-    from config.celery import enqueue_on_commit
-
-    from .tasks import recompute_due_times
-
-    enqueue_on_commit(recompute_due_times, year)
+    enqueue_on_commit("service_tickets.recompute_due_times", year)
 
 
 def due_times_resume() -> list[int]:

@@ -42,7 +42,7 @@ from uploads.models import StoredFile
 
 from . import services
 from .choices import OPEN_STATUSES, Action, EventKind
-from .dispatching import dispatch_candidates, dispatch_with_team, people_who_may_see
+from .dispatching import dispatch_candidates, people_who_may_see
 from .forms import refuse_keeping_input
 from .forms_work import (
     AttachForm,
@@ -58,6 +58,7 @@ from .forms_work import (
 )
 from .models import Ticket, TicketEvent
 from .selectors import ticket_list_for_user
+from .services import dispatch_with_team
 from .transitions import target_of
 
 DISPATCH_PERM = "service_tickets.change_ticket"

@@ -5,6 +5,7 @@ from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.contrib.auth.forms import UserCreationForm as BaseUserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from background.enqueue import enqueue_on_commit
 from versioning.forms import VersionedModelForm
 
 from .models import Department, User
@@ -61,12 +62,8 @@ class ResetPasswordForm(PasswordResetForm):
     """Asks for the e-mail address; the link is sent by the background worker."""
 
     def send_reset(self, *, base_url: str) -> None:
-        from config.celery import enqueue_on_commit
-
-        from .tasks import send_password_reset_email
-
         for user in self.get_users(self.cleaned_data["email"]):
-            enqueue_on_commit(send_password_reset_email, user.pk, base_url)
+            enqueue_on_commit("staff.send_password_reset_email", user.pk, base_url)
 
 
 class DepartmentForm(VersionedModelForm):

@@ -146,7 +146,7 @@ def test_a_shape_the_schema_does_not_document_fails_the_check(front_desk, login)
 def test_a_refusal_raised_as_a_bare_list_is_answered_under_non_field_errors():
     from rest_framework import serializers
 
-    from config.api_errors import exception_handler
+    from portal.api_errors import exception_handler
 
     response = exception_handler(serializers.ValidationError(["号码已被使用"]), {})
     assert response.status_code == 400

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "simple_history",
     # ours: cross-cutting
+    "background",
     "staff",
     "audit",
     "versioning",
@@ -323,8 +324,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["staff.api_permissions.RoleModelPermissions"],
     # drf-spectacular's schema with the error answers every operation can give.
-    "DEFAULT_SCHEMA_CLASS": "config.api_schema.ErrorAnswersSchema",
-    "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "portal.api_schema.ErrorAnswersSchema",
+    "EXCEPTION_HANDLER": "portal.api_errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "portal.api_pagination.KeysetCursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_RATES": {"token": "10/minute"},

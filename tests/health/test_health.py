@@ -11,8 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from background.enqueue import enqueue_on_commit
 from config.celery import app as celery_app
-from config.celery import enqueue_on_commit
 from health.models import WorkerHeartbeat
 from health.tasks import worker_heartbeat
 from staff.tasks import clear_expired_sessions
@@ -145,7 +145,7 @@ def test_enqueue_never_fails_the_saving_transaction(broker_down, front_desk):
     with transaction.atomic():
         front_desk.job_title = "客服组长"
         front_desk.save()
-        enqueue_on_commit(worker_heartbeat)
+        enqueue_on_commit("health.worker_heartbeat")
     front_desk.refresh_from_db()
     assert front_desk.job_title == "客服组长"
     assert time.monotonic() - started < 10

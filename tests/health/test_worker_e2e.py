@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.db import connection, transaction
 
+from background.enqueue import enqueue_on_commit
 from config.celery import app as celery_app
 from health.models import WorkerHeartbeat
 from health.tasks import worker_heartbeat
@@ -58,3 +59,22 @@ def test_a_task_enqueued_on_commit_runs_in_a_real_worker(worker):
         time.sleep(0.25)
     assert WorkerHeartbeat.objects.exists(), log.read_text()
     assert "health.worker_heartbeat" in log.read_text()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="the worker process needs a database server it can share")
+def test_a_task_enqueued_by_its_name_runs_in_a_real_worker(worker, monkeypatch):
+    # given a worker on a queue of its own, which the heartbeat task is sent to
+    queue, log = worker
+    task = worker_heartbeat._get_current_object()
+    monkeypatch.setattr(task, "queue", queue, raising=False)
+    monkeypatch.setattr(task, "_exec_options", None)  # re-read the queue on the next send
+    # when a transaction enqueues it by name
+    with transaction.atomic():
+        enqueue_on_commit("health.worker_heartbeat")
+        assert not WorkerHeartbeat.objects.exists()  # nothing is sent before the commit
+    # then the worker runs it
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not WorkerHeartbeat.objects.exists():
+        time.sleep(0.25)
+    assert WorkerHeartbeat.objects.exists(), log.read_text()

@@ -3,7 +3,8 @@
 import pytest
 from django.utils.translation import gettext
 
-from scheduling.selectors import calendar_for, events_in_range, may_see_details
+from scheduling.ranges import events_in_range
+from scheduling.selectors import calendar_for, may_see_details
 from staff.choices import Role
 from tests.scheduling.factories import EventExceptionFactory, EventFactory, at, series
 from tests.staff.factories import DepartmentFactory, UserFactory

@@ -1,5 +1,5 @@
 """The API's one exception handler: every refusal has one of the shapes the schema
-documents (``config.api_schema``).
+documents (``portal.api_schema``).
 
 DRF answers most refusals ``{"detail": "..."}`` and invalid input per field. A
 ValidationError raised outside a serializer's own validation (a service's refusal in

@@ -14,7 +14,7 @@ answers are added here from the same facts, once for every operation:
   concurrency) or whose view declares ``answers_conflict`` (state transitions), and for
   creations whose view declares ``answers_conflict_on_create`` (double bookings).
 
-The bodies are those ``config.api_errors.exception_handler`` writes.
+The bodies are those ``portal.api_errors.exception_handler`` writes.
 """
 
 from drf_spectacular.openapi import AutoSchema
