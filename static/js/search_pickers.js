@@ -166,14 +166,22 @@
     // Before Tom Select sees the key (capture): Enter never submits the form from a box
     // with text in it, but takes the highlighted match, or the first one (of the results
     // still on their way, if need be); Esc closes the list and keeps the text; ↓ opens it
-    // again.
+    // again. IME composition keys are left alone.
     picker.wrapper.addEventListener("keydown", function (event) {
       if (event.isComposing || event.keyCode === 229) {
         return; // an input method's Enter chooses characters
       }
       var query = picker.inputValue();
       if (event.key === "Enter") {
-        if (!query || (picker.isOpen && picker.activeOption)) {
+        if (!query) {
+          // An empty box: Enter submits the form as anywhere else (Tom Select would keep
+          // it while a note such as "type to search" is open).
+          if (picker.isOpen) {
+            picker.close(false);
+          }
+          return;
+        }
+        if (picker.isOpen && picker.activeOption) {
           return;
         }
         event.preventDefault();
