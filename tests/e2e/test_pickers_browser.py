@@ -154,3 +154,24 @@ def test_a_single_picker_replaces_and_clears_its_choice_from_the_keyboard(
     page.screenshot(path=str(ARTIFACTS / "picker-zh-single.png"))
     assert not re.search(r"/events/\d+/", page.url)
     assert page.csp_violations == []
+
+
+def test_the_desk_names_the_colleague_a_complaint_is_about_from_the_colleague_picker(
+        live_server, page, front_desk, dispatcher, password):
+    # given the desk's fast entry, for a complaint
+    sign_in(page, live_server, "frontdesk", password)
+    page.goto(f"{live_server.url}/tickets/new/")
+    page.locator("#id_type").select_option("complaint")
+    expect(page.get_by_test_id("complaint-fields")).to_be_visible()
+
+    # when she types part of a name in the colleague box and presses Enter at once
+    page.locator("#id_complained_staff-ts-control").focus()
+    page.keyboard.type("陈建")
+    page.keyboard.press("Enter")
+
+    # then the staff picker's first match is chosen, and the ticket is not sent yet
+    chosen = page.locator("#id_complained_staff + .ts-wrapper").get_by_test_id("picker-chosen")
+    expect(chosen).to_have_text([starts("陈建国 · 客户服务中心")])
+    expect(page.locator("#id_complained_staff")).to_have_value(str(dispatcher.pk))
+    assert page.url.endswith("/tickets/new/")
+    assert page.csp_violations == []
