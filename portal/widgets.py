@@ -1,5 +1,6 @@
-"""Search pickers: a ``<select>`` that holds only the chosen options, and a search box that
-asks a JSON endpoint for more (``static/js/picker.js``, loaded by the page that uses one).
+"""Search pickers: a ``<select>`` that holds only the chosen options, turned by Tom Select
+(``static/js/search_pickers.js``, on every page) into a search box that asks a JSON endpoint
+for more.
 
 With thousands of staff or owners, a select listing every choice is unusable and costly to
 render. These widgets render the chosen values only (one query, through the field's own
@@ -87,13 +88,18 @@ class _SearchPickerMixin:
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        widget = context["widget"]
-        widget_id = widget["attrs"].get("id") or f"id_{name}"
-        widget["picker"] = {
-            "id": widget_id,
-            "url": reverse(self.search_url),
-            "invalid": "is-invalid" in (widget["attrs"].get("class") or "").split(),
-        }
+        # What ``static/js/search_pickers.js`` needs, on the select itself: where to search and
+        # every text it shows, in the page's language (the script holds none of its own).
+        context["widget"]["attrs"].update({
+            "data-search-picker": True,
+            "data-search-url": reverse(self.search_url),
+            "data-placeholder": self.placeholder or _("Type to search…"),
+            "data-type-to-search": _("Type to search…"),
+            "data-loading-text": _("Searching…"),
+            "data-empty-text": _("No matches."),
+            "data-error-text": _("The search did not work. Try again."),
+            "data-remove-label": _("Remove %(label)s"),
+        })
         return context
 
     def _select(self, context) -> SafeString:
@@ -111,25 +117,7 @@ class _SearchPickerMixin:
 
     def render(self, name, value, attrs=None, renderer=None):
         context = self.get_context(name, value, attrs)
-        picker = context["widget"]["picker"]
-        select = self._select(context)
-        invalid = " is-invalid" if picker["invalid"] else ""
-        # ``is-invalid`` on the wrapper lets Bootstrap show the field's error after it.
-        return format_html(
-            '<div class="search-picker position-relative{invalid}" data-search-picker '
-            'data-multiple="{multiple}" data-remove-label="{remove}" data-empty-text="{empty}" '
-            'data-error-text="{error}">{select}'
-            '<div class="d-flex flex-wrap gap-1" id="{id}_chosen" data-picker-chosen></div>'
-            '<input type="search" class="form-control mt-1{invalid}" id="{id}_search" '
-            'data-search-url="{url}" placeholder="{placeholder}" autocomplete="off" '
-            'role="combobox" aria-autocomplete="list" aria-expanded="false" '
-            'aria-controls="{id}_results" hidden>'
-            '<div class="list-group position-absolute w-100 shadow-sm z-3" id="{id}_results" '
-            'role="listbox" hidden></div></div>',
-            invalid=invalid, multiple="true" if self.allow_multiple_selected else "false",
-            remove=_("Remove %(label)s"), empty=_("No matches."),
-            error=_("The search did not work. Try again."), select=select, id=picker["id"],
-            url=picker["url"], placeholder=self.placeholder or _("Type to search…"))
+        return self._select(context)
 
 
 class RemembersChosen:
