@@ -149,3 +149,32 @@ def test_an_outsider_gets_404_from_the_page_the_api_and_the_work_forms(world, pe
     assert client.get(reverse("tickets:work_note", args=[ticket.pk])).status_code == 404
     assert client.get(reverse("tickets:follow_up_record", args=[ticket.pk])).status_code == 404
     assert client.get(reverse("ticket-detail", args=["x"])).status_code == 404
+
+
+def test_the_work_fields_keep_their_labels_attributes_and_errors_without_crispy(world,
+                                                                                 login):
+    # given: a dispatched ticket the dispatcher opens
+    from django.template.loader import render_to_string
+
+    from service_tickets.forms_work import LabourForm
+
+    ticket = ticket_in(world, {"dispatcher": world["dispatcher"]}, "dispatched")
+    html = login(world["dispatcher"]).get(reverse("tickets:detail", args=[ticket.pk])
+                                          ).content.decode()
+    # then: each field as the forms define it, and every form carries its CSRF token
+    assert ('<label for="material-quantity" class="form-label requiredField">数量'
+            '<span class="asteriskField">*</span></label>') in html
+    assert 'step="0.01" min="0.01"' in html and 'name="quantity"' in html
+    assert '<option value="comment" selected>备注</option>' in html
+    assert 'id="chase-raise_priority" class="form-check-input"' in html
+    assert 'name="note" id="escalate-reason"' not in html  # the reason is named reason
+    assert 'name="reason" id="escalate-reason" class="form-control" cols="40" rows="2"' in html
+    posts = re.findall(r'<form\b[^>]*\bmethod="post"', html)
+    assert html.count('name="csrfmiddlewaretoken"') == len(posts) > 5
+    # and: a refused value shows its error beside the field
+    form = LabourForm({"minutes": "0"}, auto_id="labour-%s")
+    assert not form.is_valid()
+    field = render_to_string("service_tickets/partials/field.html", {"field": form["minutes"]})
+    assert 'value="0"' in field and "is-invalid" in field
+    assert 'aria-describedby="labour-minutes_error"' in field
+    assert "确保该值大于或等于1" in field
