@@ -14,10 +14,10 @@ from contextlib import contextmanager
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, PermissionDenied
@@ -49,7 +49,12 @@ from .models import (
     TicketEvent,
     TicketMaterial,
 )
-from .selectors import territory_list_for_user, ticket_list_for_user
+from .selectors import (
+    territory_list_for_user,
+    ticket_actions_for,
+    ticket_get_for_user,
+    ticket_list_for_user,
+)
 
 User = get_user_model()
 DIMENSIONS = [name for name, _label in QUALITY_DIMENSIONS]
@@ -239,6 +244,27 @@ class TicketSerializer(_InScope, serializers.ModelSerializer):
                                           complaint=complaint or None, **validated_data)
 
 
+class TicketDetailSerializer(TicketSerializer):
+    """One ticket with the actions its reader may take on it now: the buttons the ticket
+    page shows, from the same rule ``ticket_act`` enforces (any other action is refused)."""
+
+    actions = serializers.SerializerMethodField(
+        help_text="The actions you may take now (POST /tickets/{id}/<action>/); the rest "
+                  "are refused")
+
+    class Meta(TicketSerializer.Meta):
+        fields = [*TicketSerializer.Meta.fields, "actions"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(
+        choices=Action.choices)))
+    def get_actions(self, obj) -> list[str]:
+        prefetched = getattr(obj, "_prefetched_objects_cache", {})
+        helper_ids = ({u.pk for u in prefetched["helpers"]} if "helpers" in prefetched
+                      else None)
+        return ticket_actions_for(ticket=obj, user=self.context["request"].user,
+                                  helper_ids=helper_ids)
+
+
 class TicketFilterSerializer(_InScope, serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     category = serializers.IntegerField(required=False, min_value=1)
@@ -403,8 +429,22 @@ class TicketViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             qs = qs.filter(**_filters(TicketFilterSerializer, self.request))
         return qs
 
+    def get_serializer_class(self):
+        return TicketDetailSerializer if self.action == "retrieve" else TicketSerializer
+
+    def get_object(self):
+        """The ticket through the pages' own selector (404 outside the user's scope)."""
+        ticket = ticket_get_for_user(user=self.request.user, pk=self.kwargs["pk"])
+        self.check_object_permissions(self.request, ticket)
+        return ticket
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._out(self.get_object())
+
     def _out(self, ticket: Ticket, code: int = status.HTTP_200_OK) -> Response:
-        return Response(TicketSerializer(ticket, context={"request": self.request}).data,
+        """The ticket as it now stands, with the actions open to the user next."""
+        prefetch_related_objects([ticket], "helpers", "watchers")
+        return Response(TicketDetailSerializer(ticket, context={"request": self.request}).data,
                         status=code)
 
     def _act(self, request, pk, name):
@@ -437,7 +477,7 @@ class TicketViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                                           reason=data.validated_data["reason"])
         return Response(EscalationSerializer(escalation).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ChaseSerializer, responses=TicketSerializer,
+    @extend_schema(request=ChaseSerializer, responses=TicketDetailSerializer,
                    summary="The owner chased the ticket (催单)")
     @action(detail=True, methods=["post"])
     def chase(self, request, pk=None):
@@ -449,7 +489,7 @@ class TicketViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                                            **data.validated_data)
         return self._out(ticket)
 
-    @extend_schema(request=PeopleSerializer, responses=TicketSerializer,
+    @extend_schema(request=PeopleSerializer, responses=TicketDetailSerializer,
                    summary="Set the helpers and watchers")
     @action(detail=True, methods=["post"])
     def people(self, request, pk=None):
@@ -482,7 +522,7 @@ class TicketViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                                                     **data.validated_data)
         return Response(MaterialSerializer(material).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=LabourSerializer, responses=TicketSerializer,
+    @extend_schema(request=LabourSerializer, responses=TicketDetailSerializer,
                    summary="Record labour")
     @action(detail=True, methods=["post"])
     def labour(self, request, pk=None):
@@ -506,7 +546,7 @@ class TicketViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                                             **data.validated_data)
         return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ComplaintSerializer, responses=TicketSerializer,
+    @extend_schema(request=ComplaintSerializer, responses=TicketDetailSerializer,
                    summary="Handle a complaint")
     @action(detail=True, methods=["post"])
     def complaint(self, request, pk=None):
@@ -550,7 +590,7 @@ def _make_action(name: str):
     # "dispatch" would otherwise replace the view's own dispatch().
     act.__name__ = f"act_{name}"
     act = action(detail=True, methods=["post"], url_path=name, url_name=name)(act)
-    return extend_schema(request=ActSerializer, responses=TicketSerializer,
+    return extend_schema(request=ActSerializer, responses=TicketDetailSerializer,
                          summary=str(Action(name).label))(act)
 
 

@@ -25,7 +25,6 @@ from .choices import (
     Action,
     DispatchMode,
     EventKind,
-    FollowUpPolicy,
     Priority,
     Status,
     TicketType,
@@ -40,13 +39,16 @@ from .models import (
     TicketMaterial,
 )
 from .sla import clocks_reprioritise, clocks_resume, clocks_set
-from .transitions import NEEDS_REASON, target_of
+from .transitions import (
+    NEEDS_REASON,
+    Actor,
+    TransitionError,
+    follow_up_required,
+    refusal,
+    target_of,
+)
 
 COMPLAINT_REPLY_HOURS = 48  # a complainant is owed a reply within this many hours
-
-
-class TransitionError(ValidationError):
-    """An action the ticket's state, version or the actor's rights do not allow."""
 
 
 def _number(now: datetime) -> str:
@@ -175,60 +177,20 @@ def ticket_create(
     return ticket
 
 
-def _may_work_in(user, ticket: Ticket) -> bool:
-    if user.has_perm("service_tickets.view_all_tickets"):
-        return True
-    if ticket.territory_id is None:
-        return False
-    return ticket.territory.members.filter(pk=user.pk).exists()
-
-
-def follow_up_required(ticket: Ticket) -> bool:
-    """Whether the ticket must be followed up before it is closed: complaints always,
-    otherwise as its category says."""
-    if ticket.type == TicketType.COMPLAINT:
-        return True
-    policy = ticket.category.follow_up_policy
-    if policy == FollowUpPolicy.ALWAYS:
-        return True
-    if policy == FollowUpPolicy.UNLESS_RATED:
-        return ticket.owner_rating is None
-    return False
-
-
 def _check_actor(action: str, ticket: Ticket, by, to=None) -> None:
-    if by is None:  # the system itself (automatic dispatch, follow-up outcomes)
+    """Refuse what ``transitions.refusal`` refuses (the rule the pages and the API show),
+    then what the action's input must hold."""
+    refused = refusal(action, ticket, None if by is None else Actor(by, ticket))
+    if refused is not None:
+        raise refused
+    if by is None or action != Action.DISPATCH:
         return
-    dispatcher = by.has_perm("service_tickets.change_ticket")
-    if action == Action.DISPATCH:
-        if not dispatcher:
-            raise PermissionDenied(_("Only dispatchers and managers dispatch tickets."))
-        if to is None:
-            raise TransitionError(_("Choose whom to dispatch the ticket to."))
-        if not (to.has_perm("service_tickets.view_all_tickets")
-                or (ticket.territory_id and ticket.territory.members.filter(pk=to.pk).exists())):
-            raise TransitionError(_("%(name)s is not authorised in this ticket's territory.")
-                                  % {"name": to})
-    elif action == Action.GRAB:
-        if ticket.category.dispatch_mode != DispatchMode.GRAB_POOL:
-            raise TransitionError(_("This category is dispatched by hand, not taken from a "
-                                    "pool."))
-        if not _may_work_in(by, ticket):
-            raise PermissionDenied(_("You are not authorised in this ticket's territory."))
-    elif action in (Action.ACCEPT, Action.DECLINE):
-        if ticket.assignee_id != by.pk:
-            raise PermissionDenied(_("Only the person the ticket was dispatched to can accept "
-                                     "or decline it."))
-    elif action in (Action.START, Action.HOLD, Action.RESUME, Action.COMPLETE):
-        helpers = ticket.helpers.filter(pk=by.pk).exists()
-        if ticket.assignee_id != by.pk and not helpers and not dispatcher:
-            raise PermissionDenied(_("Only the assignee and helpers work on this ticket."))
-    elif action in (Action.CLOSE, Action.REOPEN, Action.CANCEL) and not dispatcher:
-        raise PermissionDenied(_("Only the desk, dispatchers and managers close, reopen or "
-                                 "cancel tickets."))
-    if action == Action.CLOSE and follow_up_required(ticket) and ticket.followed_up_at is None:
-        raise TransitionError(_("This ticket must be followed up before it is closed: record "
-                                "the follow-up, which closes it when the owner is satisfied."))
+    if to is None:
+        raise TransitionError(_("Choose whom to dispatch the ticket to."))
+    if not (to.has_perm("service_tickets.view_all_tickets")
+            or (ticket.territory_id and ticket.territory.members.filter(pk=to.pk).exists())):
+        raise TransitionError(_("%(name)s is not authorised in this ticket's territory.")
+                              % {"name": to})
 
 
 def ticket_act(*, ticket_id: int, action: str, by, note: str = "", to=None,
@@ -242,14 +204,10 @@ def ticket_act(*, ticket_id: int, action: str, by, note: str = "", to=None,
     also stands as the reason where one is needed."""
     with transaction.atomic():
         ticket = _locked(ticket_id, expected_version)
-        target = target_of(action, ticket.status)
-        if target is None:
-            raise TransitionError(_("A ticket that is “%(status)s” cannot be “%(action)s”.")
-                                  % {"status": ticket.get_status_display(),
-                                     "action": Action(action).label})
+        _check_actor(action, ticket, by, to)
         if action in NEEDS_REASON and not note.strip() and not message:
             raise TransitionError(_("Please give a reason."))
-        _check_actor(action, ticket, by, to)
+        target = target_of(action, ticket.status)
         now = timezone.now()
         before = ticket.status
         if action in (Action.DISPATCH, Action.GRAB):

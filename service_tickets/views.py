@@ -12,15 +12,8 @@ from .choices import Action, Status
 from .followups import duration_text
 from .forms import ActForm
 from .models import Ticket
-from .selectors import ticket_list_for_user
-from .transitions import NEEDS_REASON, actions_from
-
-
-def _ticket_for(request: HttpRequest, pk: int) -> Ticket:
-    try:
-        return ticket_list_for_user(user=request.user).get(pk=pk)
-    except (Ticket.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+from .selectors import ticket_actions_for, ticket_get_for_user
+from .transitions import NEEDS_REASON
 
 
 def _stages(ticket: Ticket, events) -> list[dict]:
@@ -36,32 +29,10 @@ def _stages(ticket: Ticket, events) -> list[dict]:
     return stages
 
 
-DESK_ACTIONS = {Action.DISPATCH, Action.CLOSE, Action.REOPEN, Action.CANCEL}
-WORK_ACTIONS = {Action.START, Action.HOLD, Action.RESUME, Action.COMPLETE}
-
-
-def _actions_for(user, ticket: Ticket, helping: bool) -> list[str]:
-    """The actions the table allows now that this user may take (the service checks again)."""
-    desk = user.has_perm("service_tickets.change_ticket")
-    mine = ticket.assignee_id == user.pk
-    shown = []
-    for action in actions_from(ticket.status):
-        if action in DESK_ACTIONS and not desk:
-            continue
-        if action in (Action.ACCEPT, Action.DECLINE) and not mine:
-            continue
-        if action in WORK_ACTIONS and not (mine or helping or desk):
-            continue
-        if action == Action.GRAB and ticket.category.dispatch_mode != "grab_pool":
-            continue
-        shown.append(action)
-    return shown
-
-
 @require_GET
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The ticket with its stage report, SLA clocks, history and the actions open to the user."""
-    return _detail_page(request, _ticket_for(request, pk))
+    return _detail_page(request, ticket_get_for_user(user=request.user, pk=pk))
 
 
 def _detail_page(request: HttpRequest, ticket: Ticket, *, failed: dict | None = None,
@@ -77,13 +48,14 @@ def _detail_page(request: HttpRequest, ticket: Ticket, *, failed: dict | None = 
             clocks.append({"label": label, "due": due, "met": met,
                            "late": (met or now) > due and not ticket.held_since})
     work = views_work.detail_context(request, ticket)
-    helping = request.user.pk in work.get("helper_ids", set())
+    actions = ticket_actions_for(ticket=ticket, user=request.user,
+                                 helper_ids=work["work"]["helper_ids"])
     return render(request, "service_tickets/ticket_detail.html", {
         **views_followup.detail_context(request, ticket),
         **work,
         "ticket": ticket, "events": events, "stages": _stages(ticket, events),
         "clocks": clocks, "actions": [(a, Action(a).label, a in NEEDS_REASON)
-                                      for a in _actions_for(request.user, ticket, helping)],
+                                      for a in actions],
         "at_risk": ticket.is_at_risk(now), "breached": ticket.is_breached(now),
         "failed": failed or {},
     }, status=status)
@@ -113,7 +85,7 @@ def action_done_message(ticket: Ticket, action: str) -> str:
 
 @require_POST
 def ticket_act_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    ticket = _ticket_for(request, pk)
+    ticket = ticket_get_for_user(user=request.user, pk=pk)
     if action not in Action.values:
         raise Http404
     form = ActForm(request.POST)
@@ -122,7 +94,7 @@ def ticket_act_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("The action was not sent: %(errors)s") % {
             "errors": " ".join(e for errs in form.errors.values() for e in errs)})
-        return _detail_page(request, _ticket_for(request, pk), failed=failed, status=400)
+        return _detail_page(request, ticket, failed=failed, status=400)
     try:
         ticket = services.ticket_act(ticket_id=ticket.pk, action=action, by=request.user,
                                      note=form.cleaned_data["note"], to=form.cleaned_data["to"],
@@ -130,7 +102,9 @@ def ticket_act_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except (ValidationError, PermissionDenied) as exc:
         text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         messages.error(request, text)
-        return _detail_page(request, _ticket_for(request, pk), failed=failed,
+        # Read again: the refusal may be that someone else moved the ticket meanwhile.
+        return _detail_page(request, ticket_get_for_user(user=request.user, pk=pk),
+                            failed=failed,
                             status=403 if isinstance(exc, PermissionDenied) else 409)
     else:
         messages.success(request, action_done_message(ticket, action))

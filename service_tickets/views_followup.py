@@ -18,17 +18,9 @@ from .choices import Status, TicketType
 from .forms import refuse_keeping_input
 from .forms_followup import ComplaintForm, FollowUpForm, OwnerRatingForm, ReportPeriodForm
 from .models import Ticket
-from .selectors import ticket_list_for_user
+from .selectors import ticket_get_for_user, ticket_list_for_user
 
 DUE_SOON = timedelta(days=1)  # a follow-up due within a day is marked as due soon
-
-
-def _ticket_for(request: HttpRequest, pk: int) -> Ticket:
-    """The ticket if the user may see it (404 otherwise, as on the ticket page)."""
-    try:
-        return ticket_list_for_user(user=request.user).get(pk=pk)
-    except Ticket.DoesNotExist as exc:
-        raise Http404 from exc
 
 
 def _complaint_panel(ticket: Ticket, now) -> dict:
@@ -59,7 +51,7 @@ def detail_context(request: HttpRequest, ticket: Ticket) -> dict:
 @require_http_methods(["GET", "POST"])
 def follow_up_record(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a follow-up of a done ticket; its outcome closes or reopens the ticket."""
-    ticket = _ticket_for(request, pk)
+    ticket = ticket_get_for_user(user=request.user, pk=pk)
     if not request.user.has_perm("service_tickets.add_followup"):
         raise PermissionDenied
     form = FollowUpForm(request.POST or None, initial={"version": ticket.version})
@@ -84,7 +76,7 @@ def follow_up_record(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def complaint_update(request: HttpRequest, pk: int) -> HttpResponse:
     """Update a complaint's handling: whom it is about, severity, finding, remedy, reply."""
-    ticket = _ticket_for(request, pk)
+    ticket = ticket_get_for_user(user=request.user, pk=pk)
     if ticket.type != TicketType.COMPLAINT:
         raise Http404
     if not request.user.has_perm("service_tickets.change_ticket"):
@@ -110,7 +102,7 @@ def complaint_update(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def owner_rating(request: HttpRequest, pk: int) -> HttpResponse:
     """The owner's own rating of the work, entered by the assignee or a dispatcher."""
-    ticket = _ticket_for(request, pk)
+    ticket = ticket_get_for_user(user=request.user, pk=pk)
     if not followups.may_record_owner_rating(ticket, request.user):
         raise PermissionDenied
     form = OwnerRatingForm(request.POST or None, initial={"version": ticket.version,

@@ -57,7 +57,7 @@ from .forms_work import (
     territory_members,
 )
 from .models import Ticket, TicketEvent
-from .selectors import ticket_list_for_user
+from .selectors import ticket_get_for_user
 from .services import dispatch_with_team
 from .transitions import target_of
 
@@ -69,13 +69,6 @@ ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=20, decimal_p
 # Without a person or room, the event search looks this far back unless told otherwise: a
 # bound on what one page may have to read through in a table of millions of events.
 DEFAULT_EVENT_DAYS = 30
-
-
-def _ticket_for(request: HttpRequest, pk: int) -> Ticket:
-    try:
-        return ticket_list_for_user(user=request.user).select_related("territory").get(pk=pk)
-    except (Ticket.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
 
 
 def _may_record_work(user, ticket: Ticket, helpers: list) -> bool:
@@ -161,7 +154,7 @@ def _require(allowed: bool) -> None:
 @require_http_methods(["GET", "POST"])
 def ticket_chase_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The desk records an owner chasing the ticket (催单), optionally raising its priority."""
-    ticket = _ticket_for(request, pk)
+    ticket = ticket_get_for_user(user=request.user, pk=pk)
     _require(request.user.has_perm(DISPATCH_PERM))
     form = ChaseForm(request.POST or None)
 
@@ -179,7 +172,7 @@ def ticket_escalate_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Escalate by hand, one level above the last, with a reason."""
     from .escalation import escalate_by_hand
 
-    ticket = _ticket_for(request, pk)
+    ticket = ticket_get_for_user(user=request.user, pk=pk)
     _require(request.user.has_perm(DISPATCH_PERM))
     form = EscalateForm(request.POST or None)
     escalation = {}
@@ -197,7 +190,7 @@ def ticket_escalate_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def ticket_people_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Dispatchers set the helpers and watchers."""
-    ticket = _ticket_for(request, pk)
+    ticket = ticket_get_for_user(user=request.user, pk=pk)
     _require(request.user.has_perm(DISPATCH_PERM))
     form = PeopleForm(request.POST or None, ticket=ticket, initial={
         "helpers": list(ticket.helpers.all()), "watchers": list(ticket.watchers.all()),
@@ -217,7 +210,7 @@ def ticket_people_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def ticket_team_dispatch_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Dispatch to one person with helpers (a team), both or neither."""
-    ticket = _ticket_for(request, pk)
+    ticket = ticket_get_for_user(user=request.user, pk=pk)
     _require(request.user.has_perm(DISPATCH_PERM))
     form = TeamDispatchForm(request.POST or None, ticket=ticket,
                             initial={"version": ticket.version})
@@ -242,7 +235,7 @@ def _require_work(request: HttpRequest, ticket: Ticket, *, or_perm: str = "") ->
 @require_http_methods(["GET", "POST"])
 def ticket_material_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Material used on the ticket, priced when charged to the owner."""
-    ticket = _ticket_for(request, pk)
+    ticket = ticket_get_for_user(user=request.user, pk=pk)
     _require_work(request, ticket)
     form = MaterialForm(request.POST or None)
 
@@ -258,7 +251,7 @@ def ticket_material_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def ticket_labour_view(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = _ticket_for(request, pk)
+    ticket = ticket_get_for_user(user=request.user, pk=pk)
     _require_work(request, ticket)
     form = LabourForm(request.POST or None)
 
@@ -274,7 +267,7 @@ def ticket_labour_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def ticket_attach_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A photo of the work or a document, checked by its content."""
-    ticket = _ticket_for(request, pk)
+    ticket = ticket_get_for_user(user=request.user, pk=pk)
     _require_work(request, ticket, or_perm="service_tickets.add_ticket")
     form = AttachForm(request.POST or None, request.FILES or None)
 
@@ -290,7 +283,7 @@ def ticket_attach_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def ticket_note_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A comment, or a note of a call or visit, by anyone who may see the ticket."""
-    ticket = _ticket_for(request, pk)
+    ticket = ticket_get_for_user(user=request.user, pk=pk)
     kind = request.GET.get("kind")
     form = NoteForm(request.POST or None, initial={"kind": kind} if kind else None)
 
