@@ -37,9 +37,12 @@ CONFIG_PACKAGES = {"settings", "formats"}
 
 
 def _our_apps() -> set[str]:
-    """The installed apps whose code is in this repository (by folder)."""
-    return {Path(config.path).relative_to(ROOT).parts[0]
-            for config in apps.get_app_configs() if Path(config.path).is_relative_to(ROOT)}
+    """The installed apps whose code is in this repository (by folder); not the libraries of
+    a virtual environment that lives inside the checkout (``.venv``)."""
+    folders = {Path(config.path).relative_to(ROOT).parts[0]
+               for config in apps.get_app_configs() if Path(config.path).is_relative_to(ROOT)}
+    return {folder for folder in folders
+            if not folder.startswith(".") and folder != "node_modules"}
 
 
 def _sources(folder: str):
