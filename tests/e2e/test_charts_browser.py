@@ -8,17 +8,11 @@ from playwright.sync_api import expect
 
 from service_tickets.models import Ticket
 from service_tickets.services import ticket_create
+from tests.e2e.helpers import sign_in
 from tests.owners.factories import RoomFactory
 from tests.service_tickets.factories import CategoryFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_test_id("login-submit").click()
 
 
 def test_the_desk_sees_the_trend_on_the_dashboard_and_charts_in_the_reports(

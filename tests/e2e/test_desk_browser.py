@@ -9,19 +9,12 @@ from playwright.sync_api import expect
 
 from service_tickets.models import Ticket
 from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.helpers import sign_in
 from tests.service_tickets.conftest import new_ticket, world  # noqa: F401 - fixture
 from tests.service_tickets.factories import CategoryFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 TOUCH = 44  # px: the smallest height a finger hits reliably
-
-
-def sign_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_test_id("login-submit").click()
-    page.wait_for_load_state("load")
 
 
 def shot(page, name):

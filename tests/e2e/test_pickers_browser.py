@@ -8,19 +8,12 @@ from playwright.sync_api import expect
 
 from scheduling.models import Event
 from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.helpers import sign_in
 from tests.staff.factories import DepartmentFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 MONDAY = "2026-03-02"
-
-
-def sign_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_test_id("login-submit").click()
-    page.wait_for_load_state("load")
 
 
 def starts(label: str) -> re.Pattern:

@@ -6,20 +6,13 @@ from playwright.sync_api import expect
 
 from scheduling.models import Attendance, Event
 from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.helpers import sign_in
 from tests.scheduling.factories import EventFactory, at
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 MONDAY = "2026-03-02"
 MINUTE_PX = 0.8  # static/css/calendar.css: 48px an hour
-
-
-def sign_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_test_id("login-submit").click()
-    page.wait_for_load_state("load")
 
 
 def new_page(browser, *, width=1280, height=1400):

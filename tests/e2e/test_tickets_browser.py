@@ -6,17 +6,10 @@ from playwright.sync_api import expect
 from owners.models import Phone
 from service_tickets.models import Ticket
 from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.helpers import sign_in
 from tests.service_tickets.conftest import world  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_test_id("login-submit").click()
-    page.wait_for_load_state("load")
 
 
 def test_desk_logs_from_a_phone_tail_and_service_staff_finish_on_a_phone(
