@@ -38,7 +38,7 @@ from .models import (
     TicketEvent,
     TicketMaterial,
 )
-from .sla import clocks_reprioritise, clocks_resume, clocks_set
+from .sla import clocks_on_action, clocks_reprioritise, clocks_set
 from .transitions import (
     NEEDS_REASON,
     Actor,
@@ -214,17 +214,8 @@ def ticket_act(*, ticket_id: int, action: str, by, note: str = "", to=None,
             ticket.assignee = to if action == Action.DISPATCH else by
         if action == Action.DECLINE:
             ticket.assignee = None
-        if action in (Action.ACCEPT, Action.GRAB) and ticket.accepted_at is None:
-            ticket.accepted_at = now
-        if action == Action.START and ticket.responded_at is None:
-            ticket.responded_at = now
-        if action == Action.HOLD:
-            ticket.held_since = now
-        if action == Action.RESUME:
-            clocks_resume(ticket, now)
-            ticket.held_since = None
+        clocks_on_action(ticket, action, now)
         if action == Action.COMPLETE:
-            ticket.resolved_at = now
             ticket.followed_up_at = None
             ticket.follow_up_due = (
                 now + timedelta(days=ticket.category.follow_up_days)
@@ -232,11 +223,8 @@ def ticket_act(*, ticket_id: int, action: str, by, note: str = "", to=None,
         if action == Action.CLOSE:
             ticket.closed_at = now
         if action == Action.REOPEN:
-            ticket.resolved_at = ticket.closed_at = ticket.follow_up_due = None
+            ticket.closed_at = ticket.follow_up_due = None
             ticket.reopen_count += 1
-            clocks_set(ticket, now, resolve_only=True)
-        if action == Action.CANCEL:
-            ticket.held_since = None
         ticket.status = target
         ticket.version += 1
         ticket.save()

@@ -140,6 +140,29 @@ def clocks_reprioritise(ticket, before: str, now: datetime, *,
                 else ref)
 
 
+def clocks_on_action(ticket, action: str, at: datetime, *,
+                     calendar: WorkCalendar | None = None, memo: dict | None = None) -> None:
+    """What ``action`` taken at ``at`` does to the clocks and the times they are read
+    against (accepted, responded, resolved, held): the same when the action is taken
+    (``services.ticket_act``) and when a ticket's history is replayed."""
+    if action in (Action.ACCEPT, Action.GRAB) and ticket.accepted_at is None:
+        ticket.accepted_at = at
+    elif action == Action.START and ticket.responded_at is None:
+        ticket.responded_at = at
+    elif action == Action.HOLD:
+        ticket.held_since = at
+    elif action == Action.RESUME and ticket.held_since is not None:
+        clocks_resume(ticket, at, calendar=calendar, memo=memo)
+        ticket.held_since = None
+    elif action == Action.COMPLETE:
+        ticket.resolved_at = at
+    elif action == Action.REOPEN:
+        ticket.resolved_at = None
+        clocks_set(ticket, at, resolve_only=True, calendar=calendar, memo=memo)
+    elif action == Action.CANCEL:
+        ticket.held_since = None
+
+
 # --- Working the clocks out again -----------------------------------------------------
 
 
@@ -166,23 +189,7 @@ def clocks_replayed(ticket: Ticket, events, *, calendar: WorkCalendar,
             continue
         if event.kind != EventKind.TRANSITION:
             continue
-        action = event.action
-        if action in (Action.ACCEPT, Action.GRAB) and state.accepted_at is None:
-            state.accepted_at = at
-        elif action == Action.START and state.responded_at is None:
-            state.responded_at = at
-        elif action == Action.HOLD:
-            state.held_since = at
-        elif action == Action.RESUME and state.held_since is not None:
-            clocks_resume(state, at, calendar=calendar, memo=memo)
-            state.held_since = None
-        elif action == Action.COMPLETE:
-            state.resolved_at = at
-        elif action == Action.REOPEN:
-            state.resolved_at = None
-            clocks_set(state, at, resolve_only=True, calendar=calendar, memo=memo)
-        elif action == Action.CANCEL:
-            state.held_since = None
+        clocks_on_action(state, event.action, at, calendar=calendar, memo=memo)
     return {field: getattr(state, field) for field in CLOCK_FIELDS}
 
 
